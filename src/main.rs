@@ -1,0 +1,59 @@
+//! `tiqu`: the command-line interface.
+//!
+//! A thin layer: argument parsing and output formatting live here; the work
+//! is done by the library crates (`tiqu-input`, `tiqu-text`, `tiqu-seg`, …).
+
+mod record;
+mod segment;
+mod tag;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// tiqu (提取): extract policy phrases, numeric facts and entities from
+/// Chinese newspaper text.
+#[derive(Debug, Parser)]
+#[command(name = "tiqu", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the extraction over files, directories, JSON Lines or gzip and
+    /// write one JSON record per line (the main batch job).
+    Tag(tag::TagArgs),
+    /// Print each sentence's normalized text and its tokens.
+    Segment(segment::SegmentArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Tag(args) => tag::run(args),
+        Command::Segment(args) => segment::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`tiqu segment … | head`) is not an error.
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Paths given on the command line; `-` means standard input.
+fn is_stdin(paths: &[PathBuf]) -> bool {
+    paths.len() == 1 && paths[0].as_os_str() == "-"
+}

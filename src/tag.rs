@@ -1,0 +1,414 @@
+//! `tiqu tag`: the batch job.
+//!
+//! Documents flow through a bounded pipeline: a reader thread decodes and
+//! batches them, rayon workers process each batch in parallel, and this
+//! thread writes the results in input order. Memory is bounded by the batch
+//! size and channel depth, not by the corpus size, and the output is the same
+//! whatever the thread count.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+use tiqu_input::{Document, Inputs, Item};
+use tiqu_seg::Segmenter;
+use tiqu_text::Prepared;
+
+use crate::record::Record;
+
+/// Labels the structure stage can emit.
+const STRUCTURE_LABELS: &[&str] = &["article", "section", "sentence"];
+
+#[derive(Debug, clap::Args)]
+pub struct TagArgs {
+    /// Files or directories to read (`.txt`, `.jsonl`, `.gz`; any encoding).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output file for the records (JSON Lines); `-` for standard output.
+    /// A manifest with one line per input document is written beside it as
+    /// `OUTPUT.manifest.jsonl`.
+    #[arg(short, long, default_value = "-")]
+    output: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Only emit these labels (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    labels: Option<Vec<String>>,
+    /// Exit non-zero if any document failed.
+    #[arg(long)]
+    strict: bool,
+    /// No summary on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Documents per batch, and text bytes per batch: a batch is cut at
+/// whichever comes first.
+const BATCH_DOCS: usize = 256;
+const BATCH_BYTES: usize = 8 << 20;
+
+pub fn run(args: TagArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let labels = LabelFilter::new(args.labels.as_deref())?;
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let segmenter = Segmenter::new();
+
+    let (mut out, manifest_path): (Box<dyn Write>, Option<PathBuf>) =
+        if args.output.as_os_str() == "-" {
+            (Box::new(BufWriter::new(std::io::stdout().lock())), None)
+        } else {
+            if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let f = File::create(&args.output)
+                .with_context(|| format!("cannot create {}", args.output.display()))?;
+            (
+                Box::new(BufWriter::with_capacity(1 << 20, f)),
+                Some(manifest_path_for(&args.output)),
+            )
+        };
+    let mut manifest: Option<BufWriter<File>> = match &manifest_path {
+        Some(p) => Some(BufWriter::new(
+            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => None,
+    };
+
+    for p in &args.paths {
+        if !p.exists() {
+            bail!("{}: no such file or directory", p.display());
+        }
+    }
+    let (tx, rx) = crossbeam_channel::bounded::<Vec<Item>>(2);
+    let paths = args.paths.clone();
+    let reader = std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH_DOCS);
+        let mut bytes = 0usize;
+        for item in Inputs::new(&paths) {
+            bytes += item.as_ref().map_or(0, |d| d.text.len());
+            batch.push(item);
+            if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
+                if tx.send(std::mem::take(&mut batch)).is_err() {
+                    return;
+                }
+                bytes = 0;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+    });
+
+    let mut summary = Summary::default();
+    for batch in rx {
+        let results: Vec<Processed> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|item| process_item(item, &segmenter, &labels))
+                .collect()
+        });
+        for r in results {
+            out.write_all(&r.records)?;
+            if let Some(m) = &mut manifest {
+                serde_json::to_writer(&mut *m, &r.manifest_line())?;
+                m.write_all(b"\n")?;
+            }
+            summary.add(&r);
+        }
+    }
+    reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the input reader thread panicked"))?;
+    out.flush()?;
+    if let Some(m) = &mut manifest {
+        m.flush()?;
+    }
+    if !args.quiet {
+        summary.print(started.elapsed().as_secs_f64(), manifest_path.as_deref());
+    }
+    Ok(if args.strict && summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn manifest_path_for(output: &Path) -> PathBuf {
+    let mut s = output.as_os_str().to_owned();
+    s.push(".manifest.jsonl");
+    PathBuf::from(s)
+}
+
+/// Which labels to emit.
+struct LabelFilter {
+    only: Option<Vec<String>>,
+}
+
+impl LabelFilter {
+    fn new(only: Option<&[String]>) -> Result<Self> {
+        if let Some(labels) = only {
+            for l in labels {
+                if !STRUCTURE_LABELS.contains(&l.as_str()) {
+                    bail!(
+                        "unknown label `{l}`; known labels: {}",
+                        STRUCTURE_LABELS.join(", ")
+                    );
+                }
+            }
+        }
+        Ok(LabelFilter {
+            only: only.map(<[String]>::to_vec),
+        })
+    }
+
+    fn wants(&self, label: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|x| x == label))
+    }
+}
+
+/// The result of one input item.
+struct Processed {
+    id: String,
+    status: Result<DocStats, String>,
+    records: Vec<u8>,
+}
+
+#[derive(Default)]
+struct DocStats {
+    bytes: usize,
+    encoding: &'static str,
+    chars: usize,
+    articles: usize,
+    sentences: usize,
+    tokens: usize,
+    per_label: BTreeMap<&'static str, u64>,
+}
+
+impl Processed {
+    fn manifest_line(&self) -> Value {
+        match &self.status {
+            Ok(s) => json!({
+                "doc": self.id,
+                "status": "ok",
+                "records": s.per_label.values().sum::<u64>(),
+                "bytes": s.bytes,
+                "encoding": s.encoding,
+                "chars": s.chars,
+                "articles": s.articles,
+                "sentences": s.sentences,
+                "tokens": s.tokens,
+            }),
+            Err(reason) => json!({
+                "doc": self.id,
+                "status": "error",
+                "records": 0,
+                "error": reason,
+            }),
+        }
+    }
+}
+
+fn process_item(item: &Item, seg: &Segmenter, labels: &LabelFilter) -> Processed {
+    match item {
+        Err(e) => Processed {
+            id: e.id.clone(),
+            status: Err(e.kind.to_string()),
+            records: Vec::new(),
+        },
+        Ok(doc) => {
+            // One bad document must never stop the batch.
+            match catch_unwind(AssertUnwindSafe(|| process_document(doc, seg, labels))) {
+                Ok((records, stats)) => Processed {
+                    id: doc.id.clone(),
+                    status: Ok(stats),
+                    records,
+                },
+                Err(panic) => Processed {
+                    id: doc.id.clone(),
+                    status: Err(format!("internal error: {}", panic_message(&panic))),
+                    records: Vec::new(),
+                },
+            }
+        }
+    }
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+fn process_document(doc: &Document, seg: &Segmenter, labels: &LabelFilter) -> (Vec<u8>, DocStats) {
+    let prepared = Prepared::new(&doc.text);
+    let st = &prepared.structure;
+    let mut out = Vec::new();
+    let mut stats = DocStats {
+        bytes: doc.input_bytes,
+        encoding: doc.encoding,
+        chars: prepared
+            .original_chars
+            .char_offset(&doc.text, doc.text.len()),
+        articles: st.articles.len(),
+        sentences: st.sentences.len(),
+        ..DocStats::default()
+    };
+    let mut emit = |rec: Record, stats: &mut DocStats, label: &'static str| {
+        rec.write_jsonl(&mut out);
+        *stats.per_label.entry(label).or_default() += 1;
+    };
+    if labels.wants("article") {
+        for (i, a) in st.articles.iter().enumerate() {
+            let mut attrs = Map::new();
+            if let Some(s) = &a.subject {
+                attrs.insert("subject".into(), json!(s.name));
+                attrs.insert("subject_kind".into(), json!(s.kind));
+                attrs.insert("subject_source".into(), json!(s.source));
+            }
+            if let Some(t) = a.title {
+                attrs.insert("title".into(), json!(prepared.normalized_text(t)));
+            }
+            if let Some(b) = a.byline {
+                attrs.insert("byline".into(), json!(prepared.normalized_text(b)));
+            }
+            let rec = Record::new(
+                &doc.id,
+                &prepared,
+                a.span,
+                Some(i as u32),
+                "article",
+                "structure.article",
+                attrs,
+            );
+            emit(rec, &mut stats, "article");
+        }
+    }
+    if labels.wants("section") {
+        for s in &st.sections {
+            let mut attrs = Map::new();
+            attrs.insert("head".into(), json!(prepared.normalized_text(s.head)));
+            let rec = Record::new(
+                &doc.id,
+                &prepared,
+                s.span,
+                Some(s.article),
+                "section",
+                "structure.section",
+                attrs,
+            );
+            emit(rec, &mut stats, "section");
+        }
+    }
+    if labels.wants("sentence") {
+        for s in &st.sentences {
+            let tokens = seg.segment(prepared.normalized_text(s.span)).len();
+            stats.tokens += tokens;
+            let mut attrs = Map::new();
+            attrs.insert("clauses".into(), json!(s.clauses.1 - s.clauses.0));
+            attrs.insert("tokens".into(), json!(tokens));
+            if let Some(sec) = s.section {
+                let head = st.sections[sec as usize].head;
+                attrs.insert("section".into(), json!(prepared.normalized_text(head)));
+            }
+            let rec = Record::new(
+                &doc.id,
+                &prepared,
+                s.span,
+                s.article,
+                "sentence",
+                "structure.sentence",
+                attrs,
+            );
+            emit(rec, &mut stats, "sentence");
+        }
+    }
+    (out, stats)
+}
+
+#[derive(Default)]
+struct Summary {
+    ok: usize,
+    failed: usize,
+    empty: usize,
+    bytes: usize,
+    tokens: usize,
+    per_label: BTreeMap<&'static str, u64>,
+    failures: Vec<(String, String)>,
+}
+
+impl Summary {
+    fn add(&mut self, p: &Processed) {
+        match &p.status {
+            Ok(s) => {
+                self.ok += 1;
+                if s.chars == 0 {
+                    self.empty += 1;
+                }
+                self.bytes += s.bytes;
+                self.tokens += s.tokens;
+                for (k, v) in &s.per_label {
+                    *self.per_label.entry(k).or_default() += v;
+                }
+            }
+            Err(reason) => {
+                self.failed += 1;
+                if self.failures.len() < 20 {
+                    self.failures.push((p.id.clone(), reason.clone()));
+                }
+            }
+        }
+    }
+
+    fn print(&self, secs: f64, manifest: Option<&Path>) {
+        let mb = self.bytes as f64 / 1e6;
+        eprintln!(
+            "tiqu tag: {} documents: {} ok ({} empty), {} failed; {:.2} MB in {:.2} s ({:.2} MB/s)",
+            self.ok + self.failed,
+            self.ok,
+            self.empty,
+            self.failed,
+            mb,
+            secs,
+            mb / secs.max(1e-9)
+        );
+        let labels: Vec<String> = self
+            .per_label
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        eprintln!(
+            "records: {}; tokens segmented: {}",
+            if labels.is_empty() {
+                "none".to_string()
+            } else {
+                labels.join(", ")
+            },
+            self.tokens
+        );
+        for (id, reason) in &self.failures {
+            eprintln!("failed: {id}: {reason}");
+        }
+        if self.failed > self.failures.len() {
+            eprintln!("… and {} more failed", self.failed - self.failures.len());
+        }
+        if let Some(m) = manifest {
+            eprintln!("manifest: {}", m.display());
+        }
+    }
+}

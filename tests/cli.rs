@@ -1,0 +1,218 @@
+//! End-to-end tests of the `tiqu` binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn tiqu() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tiqu"))
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("tiqu runs");
+    assert!(
+        out.status.success(),
+        "tiqu failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+/// Every record's `text` is the original text at its character offsets and
+/// at its byte offsets.
+#[test]
+fn tag_corpus_spans_point_back_into_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("tags.jsonl");
+    run(tiqu().arg("tag").arg(corpus()).arg("-o").arg(&out_path));
+    let records = jsonl(&out_path);
+    assert!(records.len() > 400, "{} records", records.len());
+    let mut articles = std::collections::BTreeMap::<String, usize>::new();
+    for r in &records {
+        let doc = r["doc"].as_str().unwrap();
+        let original = std::fs::read_to_string(corpus().join(doc)).unwrap();
+        let (bs, be) = (
+            r["byte_start"].as_u64().unwrap() as usize,
+            r["byte_end"].as_u64().unwrap() as usize,
+        );
+        let (cs, ce) = (
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
+        let text = r["text"].as_str().unwrap();
+        assert_eq!(&original[bs..be], text);
+        let by_chars: String = original.chars().skip(cs).take(ce - cs).collect();
+        assert_eq!(by_chars, text);
+        if r["label"] == "article" {
+            *articles.entry(doc.to_string()).or_default() += 1;
+        }
+    }
+    let counts: Vec<usize> = articles.values().copied().collect();
+    assert_eq!(counts, [2, 5, 2, 2, 2]);
+    let manifest = jsonl(&dir.path().join("tags.jsonl.manifest.jsonl"));
+    assert_eq!(manifest.len(), 5);
+    assert!(manifest.iter().all(|m| m["status"] == "ok"));
+}
+
+/// Bad input never panics and never disappears: every document is in the
+/// manifest, processed or with a reason.
+#[test]
+fn tag_accounts_for_every_bad_document() {
+    let input = tempfile::tempdir().unwrap();
+    let p = input.path();
+    std::fs::write(p.join("a_empty.txt"), b"").unwrap();
+    std::fs::write(
+        p.join("b_binary.bin"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00garbage",
+    )
+    .unwrap();
+    let (gb, _, _) = encoding_rs::GB18030.encode("临汾市签约项目 52 个，签约额 221.23 亿元。");
+    std::fs::write(p.join("c_gb18030.txt"), &gb).unwrap();
+    let mut bad = "临汾市开发区".as_bytes().to_vec();
+    bad.extend_from_slice(b"\xff\xfe\xfd broken");
+    std::fs::write(p.join("d_invalid_utf8.txt"), &bad).unwrap();
+    // 50 MB on one line, no newline at all.
+    let unit = "全市开发区签约项目52个，签约额221.23亿元，开工率50.4%；";
+    let mut big = std::fs::File::create(p.join("e_huge_line.txt")).unwrap();
+    let reps = 50_000_000 / unit.len() + 1;
+    for _ in 0..reps {
+        big.write_all(unit.as_bytes()).unwrap();
+    }
+    drop(big);
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(p.join("f_docs.jsonl.gz")).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(
+        "{\"id\":\"x1\",\"date\":\"2024-07-01\",\"text\":\"运城市签约项目117个。\"}\nnot json\n{\"id\":\"x3\"}\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    gz.finish().unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let out_path = out.path().join("t.jsonl");
+    // Structure labels only: segmenting 50 MB in a debug build is slow and
+    // not what this test is about.
+    let o = run(tiqu()
+        .arg("tag")
+        .arg(p)
+        .arg("-o")
+        .arg(&out_path)
+        .args(["--labels", "article,section"]));
+    let manifest = jsonl(&out.path().join("t.jsonl.manifest.jsonl"));
+    let status: Vec<(String, String)> = manifest
+        .iter()
+        .map(|m| {
+            (
+                m["doc"].as_str().unwrap().to_string(),
+                m["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expect = [
+        ("a_empty.txt", "ok"),
+        ("b_binary.bin", "error"),
+        ("c_gb18030.txt", "ok"),
+        ("d_invalid_utf8.txt", "error"),
+        ("e_huge_line.txt", "ok"),
+        ("f_docs.jsonl.gz#x1", "ok"),
+        ("f_docs.jsonl.gz#L2", "error"),
+        ("f_docs.jsonl.gz#x3", "error"),
+    ];
+    let expect: Vec<(String, String)> = expect
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(status, expect);
+    let reason = |id: &str| {
+        manifest.iter().find(|m| m["doc"] == id).unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(reason("b_binary.bin").contains("NUL byte"));
+    assert!(reason("d_invalid_utf8.txt").contains("invalid UTF-8 at byte 18"));
+    assert!(reason("f_docs.jsonl.gz#x3").contains("no `text` field"));
+    let gb = manifest
+        .iter()
+        .find(|m| m["doc"] == "c_gb18030.txt")
+        .unwrap();
+    assert_eq!(gb["encoding"], "GB18030");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("8 documents: 4 ok (1 empty), 4 failed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn strict_fails_on_failed_documents() {
+    let input = tempfile::tempdir().unwrap();
+    std::fs::write(input.path().join("bin.dat"), b"\x00\x01\x02").unwrap();
+    let out = tiqu()
+        .arg("tag")
+        .arg(input.path())
+        .args(["-o", "-", "--strict", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = tiqu()
+        .arg("tag")
+        .arg(input.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+}
+
+/// `tiqu segment` keeps healed words and policy terms whole, and each
+/// token's original offsets slice the file to the same text modulo
+/// whitespace.
+#[test]
+fn segment_tokens_map_back() {
+    let page = corpus().join("000_74bb4fe9bcfc2550.txt");
+    let original = std::fs::read_to_string(&page).unwrap();
+    let o = run(tiqu().arg("segment").arg("--json").arg(&page));
+    let mut words = std::collections::HashSet::new();
+    for line in String::from_utf8(o.stdout).unwrap().lines() {
+        let s: Value = serde_json::from_str(line).unwrap();
+        for t in s["tokens"].as_array().unwrap() {
+            let word = t["word"].as_str().unwrap();
+            let (bs, be) = (
+                t["byte_start"].as_u64().unwrap() as usize,
+                t["byte_end"].as_u64().unwrap() as usize,
+            );
+            let orig: String = original[bs..be]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            assert_eq!(orig, word);
+            words.insert(word.to_string());
+        }
+    }
+    for w in ["落实", "三大支撑", "三化三制", "四全工作法"] {
+        assert!(
+            words.contains(w)
+                || words
+                    .iter()
+                    .any(|x| x.contains(w) && x.len() <= w.len() + 6),
+            "{w} not whole"
+        );
+    }
+}
