@@ -93,11 +93,12 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
         }
     }
     let (tx, rx) = crossbeam_channel::bounded::<Vec<Item>>(2);
-    let paths = args.paths.clone();
+    let inputs = Inputs::new(&args.paths);
+    let skipped = inputs.skipped().to_vec();
     let reader = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH_DOCS);
         let mut bytes = 0usize;
-        for item in Inputs::new(&paths) {
+        for item in inputs {
             bytes += item.as_ref().map_or(0, |d| d.text.len());
             batch.push(item);
             if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
@@ -112,7 +113,10 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
         }
     });
 
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        skipped,
+        ..Summary::default()
+    };
     for batch in rx {
         let results: Vec<Processed> = pool.install(|| {
             batch
@@ -350,6 +354,8 @@ struct Summary {
     tokens: usize,
     per_label: BTreeMap<&'static str, u64>,
     failures: Vec<(String, String)>,
+    /// Files in input directories that are not documents (README.md, …).
+    skipped: Vec<String>,
 }
 
 impl Summary {
@@ -406,6 +412,13 @@ impl Summary {
         }
         if self.failed > self.failures.len() {
             eprintln!("… and {} more failed", self.failed - self.failures.len());
+        }
+        if !self.skipped.is_empty() {
+            eprintln!(
+                "skipped {} file(s) that are not documents: {}",
+                self.skipped.len(),
+                self.skipped.join(", ")
+            );
         }
         if let Some(m) = manifest {
             eprintln!("manifest: {}", m.display());

@@ -39,7 +39,12 @@ fn jsonl(path: &Path) -> Vec<Value> {
 fn tag_corpus_spans_point_back_into_the_original() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("tags.jsonl");
-    run(tiqu().arg("tag").arg(corpus()).arg("-o").arg(&out_path));
+    let o = run(tiqu().arg("tag").arg(corpus()).arg("-o").arg(&out_path));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("skipped 1 file(s) that are not documents: README.md"),
+        "{stderr}"
+    );
     let records = jsonl(&out_path);
     assert!(records.len() > 400, "{} records", records.len());
     let mut articles = std::collections::BTreeMap::<String, usize>::new();

@@ -175,6 +175,19 @@ fn looks_like_text(s: &str) -> bool {
 pub struct Inputs {
     files: std::vec::IntoIter<FileEntry>,
     current: Option<Box<dyn Iterator<Item = Item> + Send>>,
+    skipped: Vec<String>,
+}
+
+/// Files inside a directory that are not documents: hidden files, docs
+/// (`README.md`), and tiqu's own manifests. They are reported through
+/// [`Inputs::skipped`], never read. Files named on the command line are
+/// always read.
+fn is_not_a_document(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || [".md", ".markdown", ".rst", ".manifest.jsonl"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
 }
 
 enum FileEntry {
@@ -187,13 +200,32 @@ impl Inputs {
     /// name). Errors walking a directory become error items, not failures.
     pub fn new<P: AsRef<Path>>(paths: &[P]) -> Inputs {
         let mut files = Vec::new();
+        let mut skipped = Vec::new();
         for root in paths {
             let root = root.as_ref();
             if root.is_dir() {
-                for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+                let mut pruned = Vec::new();
+                let walk = walkdir::WalkDir::new(root)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_entry(|e| {
+                        let hidden_dir = e.depth() > 0
+                            && e.file_type().is_dir()
+                            && e.file_name().to_string_lossy().starts_with('.');
+                        if hidden_dir {
+                            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                            pruned.push(format!("{}/", id_of(rel)));
+                        }
+                        !hidden_dir
+                    });
+                for entry in walk {
                     match entry {
                         Ok(e) if e.file_type().is_file() => {
                             let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                            if is_not_a_document(&e.file_name().to_string_lossy()) {
+                                skipped.push(id_of(rel));
+                                continue;
+                            }
                             files.push(FileEntry::File {
                                 id: id_of(rel),
                                 path: e.path().to_path_buf(),
@@ -209,6 +241,7 @@ impl Inputs {
                         }),
                     }
                 }
+                skipped.extend(pruned);
             } else {
                 files.push(FileEntry::File {
                     id: root
@@ -221,7 +254,14 @@ impl Inputs {
         Inputs {
             files: files.into_iter(),
             current: None,
+            skipped,
         }
+    }
+
+    /// Files found in directories that are not documents (hidden files,
+    /// `*.md`, manifests), by id. Not read; callers report them.
+    pub fn skipped(&self) -> &[String] {
+        &self.skipped
     }
 }
 
