@@ -1,0 +1,1635 @@
+//! Loading, checking and compiling rule files into an immutable [`RuleSet`].
+//!
+//! Compilation does all the work that does not depend on the text: it
+//! resolves names, checks the rules (unknown names with did-you-mean,
+//! duplicate ids, unused captures, unreachable alternatives, anchorless
+//! rules, cycles), orders labels so that a rule referring to another label's
+//! results runs after it, and builds **one** Aho-Corasick automaton holding
+//! every literal and lexicon term of every rule. At run time each document is
+//! scanned once by that automaton; a rule is only tried at positions derived
+//! from its anchor's hits.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use serde_json::{Map, Value};
+
+use crate::ast::*;
+use crate::diag::{RuleDiagnostic, Severity, did_you_mean};
+use crate::parse::{parse_file, parse_lexicon_entries};
+
+/// Index of a label in [`RuleSet`].
+pub type LabelId = usize;
+/// Index of a lexicon.
+pub type LexId = usize;
+/// Index of a rule.
+pub type RuleId = usize;
+
+/// How overlapping matches of one label are resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// Prefer the longer match, then the higher priority, then the leftmost.
+    Longest,
+    /// Sweep left to right; at each start keep the longest (leftmost-longest).
+    Leftmost,
+    /// Prefer the higher priority, then the longer, then the leftmost.
+    Priority,
+    /// Keep every match (identical spans from the same rule are merged).
+    All,
+}
+
+/// A label: the kind of record rules emit.
+#[derive(Debug, Clone)]
+pub struct Label {
+    /// Its name (`policy`, `fact`, …).
+    pub name: String,
+    /// Overlap policy.
+    pub overlap: Overlap,
+}
+
+/// A lexicon entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Canonical form.
+    pub canonical: String,
+    /// Attributes.
+    pub attrs: Map<String, Value>,
+}
+
+/// A compiled lexicon.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// Qualified name (`policy.component`).
+    pub name: String,
+    /// Entries in declaration order (the order `set()` sorts by).
+    pub entries: Vec<Entry>,
+    /// Shortest and longest term, in characters.
+    pub(crate) len: (u32, u32),
+}
+
+/// A compiled pattern node.
+#[derive(Debug, Clone)]
+pub struct Pat {
+    pub(crate) kind: PatKind,
+    /// Where it is written (for explain traces).
+    pub(crate) span: SrcSpan,
+    /// Shortest and longest match, in characters.
+    pub(crate) len: (u32, u32),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum PatKind {
+    Lit(String),
+    Lex(LexId),
+    Ref {
+        label: LabelId,
+        rule: Option<RuleId>,
+    },
+    Class(CharClass),
+    Set {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+    Qty(QtyFilter),
+    Period(PeriodFilter),
+    Anchor(AnchorKind),
+    Look {
+        ahead: bool,
+        negated: bool,
+        node: Box<Pat>,
+    },
+    Inside {
+        negated: bool,
+        open: char,
+        close: char,
+    },
+    Tok(Vec<TokPred>),
+    Seq(Vec<Pat>),
+    Alt(Vec<Pat>),
+    Repeat {
+        node: Box<Pat>,
+        min: u32,
+        max: u32,
+    },
+    Cap {
+        name: usize,
+        node: Box<Pat>,
+    },
+}
+
+/// Filters for `qty(…)`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QtyFilter {
+    pub(crate) dimensions: Vec<tiqu_quantity::Dimension>,
+    pub(crate) kinds: Vec<tiqu_quantity::QuantityKind>,
+    pub(crate) units: Vec<String>,
+}
+
+/// Filters for `period(…)`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PeriodFilter {
+    pub(crate) kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TokPred {
+    WordIs(String),
+    WordRe(Regex),
+    PosIs(String),
+    PosRe(Regex),
+}
+
+/// Where a rule's candidate start positions come from.
+#[derive(Debug, Clone)]
+pub(crate) enum AnchorSource {
+    /// Hits of these automaton patterns.
+    Automaton(Vec<u32>),
+    /// Starts of quantities.
+    Quantity,
+    /// Starts of periods.
+    Period,
+    /// Starts of another label's matches.
+    Ref(LabelId),
+    /// Every character position (anchorless rule).
+    Everywhere,
+}
+
+/// One alternative of a rule's pattern with its anchor plan.
+#[derive(Debug, Clone)]
+pub(crate) struct Branch {
+    pub(crate) pat: Pat,
+    pub(crate) anchors: Vec<AnchorSource>,
+    /// The anchor element sits this many characters (min, max) after the
+    /// match start.
+    pub(crate) back: (u32, u32),
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    /// `namespace.name`.
+    pub id: String,
+    /// The emitted label.
+    pub label: LabelId,
+    /// Priority (higher wins under `overlap: priority`, and breaks ties).
+    pub priority: i32,
+    /// `doc: …`.
+    pub doc: Option<String>,
+    pub(crate) branches: Vec<Branch>,
+    pub(crate) captures: Vec<String>,
+    pub(crate) emit: Vec<(String, Expr)>,
+    /// Inline examples.
+    pub examples: Vec<ExampleAst>,
+    /// Inline counter-examples.
+    pub counters: Vec<(String, SrcSpan)>,
+    /// Index into [`RuleSet::files`].
+    pub file: usize,
+    /// The rule's span in its file.
+    pub span: SrcSpan,
+    pub(crate) uses_tokens: bool,
+}
+
+/// A rule file as loaded (for diagnostics and explain traces).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Display path.
+    pub name: Arc<str>,
+    /// Text.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// `file:line:col` of a byte offset.
+    pub fn location(&self, offset: usize) -> String {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        format!("{}:{line}:{col}", self.name)
+    }
+}
+
+/// What the automaton's pattern `i` stands for.
+#[derive(Debug, Clone)]
+pub(crate) enum AcTarget {
+    Lex { lex: LexId, entry: u32 },
+    Literal,
+}
+
+/// A compiled, immutable rule set: share it by reference across threads.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// Labels in evaluation order is [`RuleSet::label_order`].
+    pub labels: Vec<Label>,
+    /// Lexicons.
+    pub lexicons: Vec<Lexicon>,
+    /// Rules.
+    pub rules: Vec<CompiledRule>,
+    /// Loaded files.
+    pub files: Vec<SourceFile>,
+    /// Warnings found while compiling.
+    pub warnings: Vec<RuleDiagnostic>,
+    pub(crate) automaton: Option<AhoCorasick>,
+    pub(crate) ac_targets: Vec<Vec<AcTarget>>,
+    pub(crate) ac_strings: Vec<String>,
+    /// Label ids in dependency order.
+    pub(crate) label_order: Vec<LabelId>,
+    /// Rules per label.
+    pub(crate) rules_by_label: Vec<Vec<RuleId>>,
+}
+
+impl RuleSet {
+    /// Whether any rule needs segmentation (token predicates).
+    pub fn needs_tokens(&self) -> bool {
+        self.rules.iter().any(|r| r.uses_tokens)
+    }
+
+    /// The words of every lexicon (canonical forms and aliases), for the
+    /// segmenter's user dictionary so that they stay whole.
+    pub fn lexicon_words(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, targets) in self.ac_targets.iter().enumerate() {
+            if targets.iter().any(|t| matches!(t, AcTarget::Lex { .. })) {
+                out.push(self.automaton_pattern(i));
+            }
+        }
+        out
+    }
+
+    fn automaton_pattern(&self, i: usize) -> String {
+        self.ac_strings[i].clone()
+    }
+
+    /// Label id by name.
+    pub fn label_id(&self, name: &str) -> Option<LabelId> {
+        self.labels.iter().position(|l| l.name == name)
+    }
+
+    /// Rule id by its full id or unique local name.
+    pub fn rule_id(&self, name: &str) -> Option<RuleId> {
+        self.rules.iter().position(|r| r.id == name).or_else(|| {
+            let mut it = self
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.id.rsplit('.').next() == Some(name));
+            match (it.next(), it.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        })
+    }
+}
+
+/// Reads rule files: from disk, or from an embedded set of sources.
+pub trait SourceLoader {
+    /// Reads `path` (already joined with its includer's directory).
+    fn read(&self, path: &Path) -> std::io::Result<String>;
+}
+
+/// Reads from the file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsLoader;
+
+impl SourceLoader for FsLoader {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+}
+
+/// Reads from a map of embedded files (the rule set shipped in the binary).
+#[derive(Debug, Default, Clone)]
+pub struct EmbeddedLoader {
+    /// Path (with `/` separators) → text.
+    pub files: BTreeMap<String, &'static str>,
+}
+
+impl SourceLoader for EmbeddedLoader {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        let key = normalize_path(path);
+        self.files
+            .get(&key)
+            .map(|s| (*s).to_string())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, key))
+    }
+}
+
+fn normalize_path(p: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+/// The result of a failed compile: every error (and warning) found.
+#[derive(Debug)]
+pub struct CompileErrors {
+    /// All diagnostics, errors first.
+    pub diagnostics: Vec<RuleDiagnostic>,
+}
+
+impl std::fmt::Display for CompileErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        write!(f, "{errors} error(s) in the rule files")?;
+        for d in &self.diagnostics {
+            write!(f, "\n{}: {}", d.location(), d.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CompileErrors {}
+
+struct ParsedFile {
+    ast: FileAst,
+    namespace: String,
+    file: usize,
+    dir: PathBuf,
+}
+
+/// Compiles the rule files at `paths` (files, or directories whose `*.rules`
+/// files are all loaded in sorted order), with their includes.
+pub fn compile_paths(paths: &[PathBuf]) -> Result<RuleSet, CompileErrors> {
+    let mut roots = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|f| f.extension().is_some_and(|e| e == "rules"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            found.sort();
+            roots.extend(found);
+        } else {
+            roots.push(p.clone());
+        }
+    }
+    compile_with(&FsLoader, &roots)
+}
+
+/// Compiles `roots` (and their includes) read through `loader`.
+pub fn compile_with(
+    loader: &dyn SourceLoader,
+    roots: &[PathBuf],
+) -> Result<RuleSet, CompileErrors> {
+    let mut c = Compiler::default();
+    for root in roots {
+        c.load(loader, root, None);
+    }
+    c.finish(loader)
+}
+
+/// Compiles one rule file given as text (for tests and tools).
+pub fn compile_str(name: &str, text: &str) -> Result<RuleSet, CompileErrors> {
+    let mut loader = EmbeddedLoader::default();
+    let leaked: &'static str = Box::leak(text.to_string().into_boxed_str());
+    loader.files.insert(name.to_string(), leaked);
+    compile_with(&loader, &[PathBuf::from(name)])
+}
+
+#[derive(Default)]
+struct Compiler {
+    files: Vec<SourceFile>,
+    parsed: Vec<ParsedFile>,
+    seen: HashSet<String>,
+    diags: Vec<RuleDiagnostic>,
+}
+
+impl Compiler {
+    fn diag(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        file: usize,
+        span: SrcSpan,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let f = &self.files[file];
+        self.diags.push(RuleDiagnostic {
+            severity,
+            code,
+            message,
+            file: f.name.clone(),
+            source_text: f.text.clone(),
+            span,
+            label: label.to_string(),
+            help,
+        });
+    }
+
+    fn load(&mut self, loader: &dyn SourceLoader, path: &Path, from: Option<(usize, SrcSpan)>) {
+        let key = normalize_path(path);
+        if !self.seen.insert(key.clone()) {
+            return;
+        }
+        let text = match loader.read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                match from {
+                    Some((file, span)) => self.diag(
+                        Severity::Error,
+                        "include-not-found",
+                        file,
+                        span,
+                        format!("cannot read included file `{}`: {e}", path.display()),
+                        "included here",
+                        Some("include paths are relative to the including file".into()),
+                    ),
+                    None => {
+                        let name: Arc<str> = Arc::from(path.display().to_string());
+                        self.diags.push(RuleDiagnostic {
+                            severity: Severity::Error,
+                            code: "file-not-found",
+                            message: format!("cannot read rule file `{}`: {e}", path.display()),
+                            file: name,
+                            source_text: Arc::from(""),
+                            span: 0..0,
+                            label: "here".into(),
+                            help: None,
+                        });
+                    }
+                }
+                return;
+            }
+        };
+        let name: Arc<str> = Arc::from(path.display().to_string());
+        let text: Arc<str> = Arc::from(text);
+        let file = self.files.len();
+        self.files.push(SourceFile {
+            name: name.clone(),
+            text: text.clone(),
+        });
+        let ast = match parse_file(&name, &text) {
+            Ok(a) => a,
+            Err(d) => {
+                self.diags.push(d);
+                return;
+            }
+        };
+        let namespace = ast.namespace.as_ref().map_or_else(
+            || {
+                path.file_stem()
+                    .map_or_else(|| "rules".to_string(), |s| s.to_string_lossy().into_owned())
+            },
+            |(n, _)| n.clone(),
+        );
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let includes = ast.includes.clone();
+        self.parsed.push(ParsedFile {
+            ast,
+            namespace,
+            file,
+            dir: dir.clone(),
+        });
+        for (inc, span) in includes {
+            self.load(loader, &dir.join(inc), Some((file, span)));
+        }
+    }
+
+    fn finish(mut self, loader: &dyn SourceLoader) -> Result<RuleSet, CompileErrors> {
+        let parsed = std::mem::take(&mut self.parsed);
+        // Labels: declared, then emitted.
+        let mut labels: Vec<Label> = Vec::new();
+        for pf in &parsed {
+            for l in &pf.ast.labels {
+                let mut overlap = Overlap::Longest;
+                for (k, v, span) in &l.settings {
+                    match (k.as_str(), v.as_str()) {
+                        ("overlap", "longest") => overlap = Overlap::Longest,
+                        ("overlap", "leftmost") => overlap = Overlap::Leftmost,
+                        ("overlap", "priority") => overlap = Overlap::Priority,
+                        ("overlap", "all") => overlap = Overlap::All,
+                        ("overlap", other) => self.diag(
+                            Severity::Error,
+                            "bad-setting",
+                            pf.file,
+                            span.clone(),
+                            format!("unknown overlap policy `{other}`"),
+                            "here",
+                            Some("use one of: longest, leftmost, priority, all".into()),
+                        ),
+                        (other, _) => self.diag(
+                            Severity::Error,
+                            "bad-setting",
+                            pf.file,
+                            span.clone(),
+                            format!("unknown label setting `{other}`"),
+                            "here",
+                            Some("the only setting is `overlap`".into()),
+                        ),
+                    }
+                }
+                match labels.iter_mut().find(|x| x.name == l.name) {
+                    Some(existing) => existing.overlap = overlap,
+                    None => labels.push(Label {
+                        name: l.name.clone(),
+                        overlap,
+                    }),
+                }
+            }
+        }
+        for pf in &parsed {
+            for r in &pf.ast.rules {
+                if let Some(e) = &r.emit
+                    && !labels.iter().any(|l| l.name == e.label)
+                {
+                    labels.push(Label {
+                        name: e.label.clone(),
+                        overlap: Overlap::Longest,
+                    });
+                }
+            }
+        }
+
+        // Lexicons.
+        let mut lexicons: Vec<Lexicon> = Vec::new();
+        for pf in &parsed {
+            for l in &pf.ast.lexicons {
+                let qname = format!("{}.{}", pf.namespace, l.name);
+                if lexicons.iter().any(|x| x.name == qname) {
+                    self.diag(
+                        Severity::Error,
+                        "duplicate-lexicon",
+                        pf.file,
+                        l.span.clone(),
+                        format!("lexicon `{qname}` is defined twice"),
+                        "second definition",
+                        None,
+                    );
+                    continue;
+                }
+                let entries_ast = match &l.source {
+                    LexiconSource::Inline(e) => e.clone(),
+                    LexiconSource::File(rel, span) => {
+                        let path = pf.dir.join(rel);
+                        match loader.read(&path) {
+                            Ok(text) => {
+                                let name: Arc<str> = Arc::from(path.display().to_string());
+                                match parse_lexicon_entries(&name, &Arc::from(text)) {
+                                    Ok(e) => e,
+                                    Err(d) => {
+                                        self.diags.push(d);
+                                        continue;
+                                    }
+                                }
+                            }
+                            Err(e) => {
+                                self.diag(
+                                    Severity::Error,
+                                    "lexicon-not-found",
+                                    pf.file,
+                                    span.clone(),
+                                    format!("cannot read lexicon file `{}`: {e}", path.display()),
+                                    "named here",
+                                    Some("lexicon paths are relative to the rule file".into()),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                lexicons.push(build_lexicon(qname, &entries_ast));
+            }
+        }
+
+        // Automaton strings.
+        let mut ac = AcBuilder::default();
+        for (lid, lex) in lexicons.iter().enumerate() {
+            let _ = lex;
+            for (eid, forms) in lex_forms(&parsed, lid, &lexicons, loader)
+                .into_iter()
+                .enumerate()
+            {
+                for f in forms {
+                    ac.add(
+                        &f,
+                        AcTarget::Lex {
+                            lex: lid,
+                            entry: eid as u32,
+                        },
+                    );
+                }
+            }
+        }
+
+        // Rules: ids and labels first (so references can be resolved).
+        let mut rule_ids: Vec<(String, usize, usize)> = Vec::new(); // id, parsed idx, rule idx
+        for (pi, pf) in parsed.iter().enumerate() {
+            for (ri, r) in pf.ast.rules.iter().enumerate() {
+                let id = format!("{}.{}", pf.namespace, r.name);
+                if let Some((_, ppi, rri)) = rule_ids.iter().find(|(x, _, _)| *x == id) {
+                    let first = &parsed[*ppi].ast.rules[*rri];
+                    let first_loc = self.files[parsed[*ppi].file].location(first.name_span.start);
+                    self.diag(
+                        Severity::Error,
+                        "duplicate-rule",
+                        pf.file,
+                        r.name_span.clone(),
+                        format!("duplicate rule id `{id}`"),
+                        "defined again here",
+                        Some(format!("first defined at {first_loc}; rename one of them")),
+                    );
+                    continue;
+                }
+                rule_ids.push((id, pi, ri));
+            }
+        }
+
+        let mut rules = Vec::new();
+        let rule_labels: Vec<Option<LabelId>> = rule_ids
+            .iter()
+            .map(|(_, pi, ri)| {
+                let emit = parsed[*pi].ast.rules[*ri].emit.as_ref()?;
+                labels.iter().position(|l| l.name == emit.label)
+            })
+            .collect();
+        let ctx = ResolveCtx {
+            labels: &labels,
+            lexicons: &lexicons,
+            rule_ids: &rule_ids,
+            rule_labels: &rule_labels,
+        };
+        for (id, pi, ri) in &rule_ids {
+            let pf = &parsed[*pi];
+            let r = &pf.ast.rules[*ri];
+            if let Some(rule) = self.compile_rule(&ctx, pf, r, id.clone(), &mut ac) {
+                rules.push(rule);
+            }
+        }
+
+        // Label dependency order.
+        let mut rules_by_label = vec![Vec::new(); labels.len()];
+        for (i, r) in rules.iter().enumerate() {
+            rules_by_label[r.label].push(i);
+        }
+        let label_order = self.order_labels(&labels, &rules, &rules_by_label);
+
+        if self.diags.iter().any(|d| d.severity == Severity::Error) {
+            let mut diagnostics = self.diags;
+            diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            return Err(CompileErrors { diagnostics });
+        }
+        let (automaton, ac_targets, ac_strings) = ac.build();
+        Ok(RuleSet {
+            labels,
+            lexicons,
+            rules,
+            files: self.files,
+            warnings: self.diags,
+            automaton,
+            ac_targets,
+            ac_strings,
+            label_order,
+            rules_by_label,
+        })
+    }
+
+    fn order_labels(
+        &mut self,
+        labels: &[Label],
+        rules: &[CompiledRule],
+        rules_by_label: &[Vec<RuleId>],
+    ) -> Vec<LabelId> {
+        let mut deps: Vec<HashSet<LabelId>> = vec![HashSet::new(); labels.len()];
+        for r in rules {
+            for b in &r.branches {
+                collect_refs(&b.pat, &mut |l| {
+                    deps[r.label].insert(l);
+                });
+            }
+        }
+        let mut order = Vec::new();
+        let mut state = vec![0u8; labels.len()]; // 0 new, 1 visiting, 2 done
+        fn visit(
+            l: LabelId,
+            deps: &[HashSet<LabelId>],
+            state: &mut [u8],
+            order: &mut Vec<LabelId>,
+        ) -> Result<(), LabelId> {
+            match state[l] {
+                2 => return Ok(()),
+                1 => return Err(l),
+                _ => {}
+            }
+            state[l] = 1;
+            let mut ds: Vec<_> = deps[l].iter().copied().collect();
+            ds.sort_unstable();
+            for d in ds {
+                visit(d, deps, state, order)?;
+            }
+            state[l] = 2;
+            order.push(l);
+            Ok(())
+        }
+        for l in 0..labels.len() {
+            if let Err(cyc) = visit(l, &deps, &mut state, &mut order) {
+                if let Some(&rid) = rules_by_label[cyc].first() {
+                    let r = &rules[rid];
+                    self.diag(
+                        Severity::Error,
+                        "cycle",
+                        r.file,
+                        r.span.clone(),
+                        format!(
+                            "label `{}` depends on itself through rule references",
+                            labels[cyc].name
+                        ),
+                        "part of the cycle",
+                        Some("a rule may refer (`&label`) only to labels that do not refer back to it".into()),
+                    );
+                }
+                return (0..labels.len()).collect();
+            }
+        }
+        order
+    }
+
+    fn compile_rule(
+        &mut self,
+        ctx: &ResolveCtx,
+        pf: &ParsedFile,
+        r: &RuleDecl,
+        id: String,
+        ac: &mut AcBuilder,
+    ) -> Option<CompiledRule> {
+        let Some(pattern) = &r.pattern else {
+            self.diag(
+                Severity::Error,
+                "missing-match",
+                pf.file,
+                r.name_span.clone(),
+                format!("rule `{id}` has no `match:` clause"),
+                "this rule",
+                Some("add `match: <pattern>`".into()),
+            );
+            return None;
+        };
+        let Some(emit) = &r.emit else {
+            self.diag(
+                Severity::Error,
+                "missing-emit",
+                pf.file,
+                r.name_span.clone(),
+                format!("rule `{id}` has no `emit` clause"),
+                "this rule",
+                Some("add `emit <label> { attr: expression }`".into()),
+            );
+            return None;
+        };
+        let label = ctx.labels.iter().position(|l| l.name == emit.label)?;
+        let mut captures = Vec::new();
+        let mut uses_tokens = false;
+        let before = self.diags.len();
+        let pat = self.compile_node(ctx, pf, pattern, &mut captures, &mut uses_tokens, ac);
+        if self.diags[before..]
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            return None;
+        }
+        // Emission: check functions and paths.
+        let mut used = HashSet::new();
+        for (_, e, _) in &emit.attrs {
+            self.check_expr(pf, e, &captures, &mut used);
+        }
+        for c in &captures {
+            if !used.contains(c.as_str()) {
+                let span = find_capture_span(pattern, c).unwrap_or(r.name_span.clone());
+                self.diag(
+                    Severity::Warning,
+                    "unused-capture",
+                    pf.file,
+                    span,
+                    format!("capture `{c}` is never used in `emit`"),
+                    "captured here",
+                    Some(format!(
+                        "use it in an attribute (`text({c})`), or drop the `{c}:` prefix"
+                    )),
+                );
+            }
+        }
+        // Branches and anchors.
+        let alts: Vec<Pat> = match &pat.kind {
+            PatKind::Alt(a) => a.clone(),
+            _ => vec![pat.clone()],
+        };
+        let mut branches = Vec::new();
+        for b in alts {
+            let (anchors, back) = anchor_plan(&b, ac);
+            if anchors
+                .iter()
+                .any(|a| matches!(a, AnchorSource::Everywhere))
+            {
+                self.diag(
+                    Severity::Warning,
+                    "anchorless-rule",
+                    pf.file,
+                    b.span.clone(),
+                    format!(
+                        "rule `{id}` has no anchor: it is tried at every position of every sentence"
+                    ),
+                    "this alternative starts with nothing the anchor scan can find",
+                    Some(
+                        "start with (or add) a literal, a lexicon, qty, period or a rule reference"
+                            .into(),
+                    ),
+                );
+            }
+            branches.push(Branch {
+                pat: b,
+                anchors,
+                back,
+            });
+        }
+        Some(CompiledRule {
+            id,
+            label,
+            priority: r.priority,
+            doc: r.doc.clone(),
+            branches,
+            captures,
+            emit: emit
+                .attrs
+                .iter()
+                .map(|(k, e, _)| (k.clone(), e.clone()))
+                .collect(),
+            examples: r.examples.clone(),
+            counters: r.counters.clone(),
+            file: pf.file,
+            span: r.span.clone(),
+            uses_tokens,
+        })
+    }
+
+    fn check_expr(
+        &mut self,
+        pf: &ParsedFile,
+        e: &Expr,
+        captures: &[String],
+        used: &mut HashSet<String>,
+    ) {
+        match e {
+            Expr::Call(name, args, span) => {
+                if !crate::expr::FUNCTIONS.contains(&name.as_str()) {
+                    self.diag(
+                        Severity::Error,
+                        "unknown-function",
+                        pf.file,
+                        span.clone(),
+                        format!("unknown function `{name}`"),
+                        "called here",
+                        Some(
+                            match did_you_mean(name, crate::expr::FUNCTIONS.iter().copied()) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!("functions: {}", crate::expr::FUNCTIONS.join(", ")),
+                            },
+                        ),
+                    );
+                }
+                for a in args {
+                    self.check_expr(pf, a, captures, used);
+                }
+            }
+            Expr::Path(parts, span) => {
+                let root = parts[0].as_str();
+                if captures.iter().any(|c| c == root) {
+                    used.insert(root.to_string());
+                } else if !crate::expr::CONTEXT_ROOTS.contains(&root) {
+                    let cands: Vec<&str> = captures
+                        .iter()
+                        .map(String::as_str)
+                        .chain(crate::expr::CONTEXT_ROOTS.iter().copied())
+                        .collect();
+                    self.diag(
+                        Severity::Error,
+                        "unknown-name",
+                        pf.file,
+                        span.clone(),
+                        format!("`{root}` is neither a capture of this rule nor a context name"),
+                        "unknown name",
+                        Some(match did_you_mean(root, cands.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!(
+                                "captures: {}; context: {}; write text in quotes: \"{root}\"",
+                                if captures.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    captures.join(", ")
+                                },
+                                crate::expr::CONTEXT_ROOTS.join(", ")
+                            ),
+                        }),
+                    );
+                }
+            }
+            Expr::Coalesce(items) => {
+                for i in items {
+                    self.check_expr(pf, i, captures, used);
+                }
+            }
+            Expr::Str(_) | Expr::Num(_) | Expr::Null | Expr::Bool(_) => {}
+        }
+    }
+
+    fn compile_node(
+        &mut self,
+        ctx: &ResolveCtx,
+        pf: &ParsedFile,
+        n: &Node,
+        captures: &mut Vec<String>,
+        uses_tokens: &mut bool,
+        ac: &mut AcBuilder,
+    ) -> Pat {
+        let span = n.span.clone();
+        let mk = |kind: PatKind, len: (u32, u32)| Pat {
+            kind,
+            span: span.clone(),
+            len,
+        };
+        match &n.kind {
+            NodeKind::Literal(s) => {
+                let s = normalize_term(s);
+                if s.is_empty() {
+                    self.diag(
+                        Severity::Error,
+                        "empty-literal",
+                        pf.file,
+                        span.clone(),
+                        "empty literal".into(),
+                        "here",
+                        None,
+                    );
+                }
+                let chars = s.chars().count() as u32;
+                ac.add(&s, AcTarget::Literal);
+                mk(PatKind::Lit(s), (chars, chars))
+            }
+            NodeKind::Lexicon(name) => match ctx.lexicon(&pf.namespace, name) {
+                Ok(id) => mk(PatKind::Lex(id), ctx.lexicons[id].len),
+                Err(help) => {
+                    self.diag(
+                        Severity::Error,
+                        "unknown-lexicon",
+                        pf.file,
+                        span.clone(),
+                        format!("unknown lexicon `@{name}`"),
+                        "not defined",
+                        Some(help),
+                    );
+                    mk(PatKind::Lit(String::new()), (0, 0))
+                }
+            },
+            NodeKind::RuleRef(name) => match ctx.reference(&pf.namespace, name) {
+                Ok((label, rule)) => mk(PatKind::Ref { label, rule }, (1, 64)),
+                Err(help) => {
+                    self.diag(
+                        Severity::Error,
+                        "unknown-reference",
+                        pf.file,
+                        span.clone(),
+                        format!("`&{name}` is neither a label nor a rule"),
+                        "not defined",
+                        Some(help),
+                    );
+                    mk(PatKind::Lit(String::new()), (0, 0))
+                }
+            },
+            NodeKind::Class(c) => mk(PatKind::Class(*c), (1, 1)),
+            NodeKind::CharSet { negated, ranges } => {
+                let written: String = ranges
+                    .iter()
+                    .filter(|(a, b)| a == b)
+                    .map(|(a, _)| *a)
+                    .collect();
+                if ranges.iter().all(|(a, b)| a == b)
+                    && ["han", "digit", "cnum", "punct", "latin", "any"].contains(&written.as_str())
+                {
+                    self.diag(
+                        Severity::Warning,
+                        "charset-looks-like-class",
+                        pf.file,
+                        span.clone(),
+                        format!(
+                            "`[{written}]` matches one of the letters {}",
+                            written
+                                .chars()
+                                .map(|c| format!("`{c}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        "character set",
+                        Some(format!(
+                            "for the character class, write `{written}` without brackets"
+                        )),
+                    );
+                }
+                mk(
+                    PatKind::Set {
+                        negated: *negated,
+                        ranges: ranges.clone(),
+                    },
+                    (1, 1),
+                )
+            }
+            NodeKind::Quantity(args) => {
+                let f = self.qty_filter(pf, args);
+                mk(PatKind::Qty(f), (1, 40))
+            }
+            NodeKind::Period(args) => {
+                let f = PeriodFilter {
+                    kinds: args.iter().map(|a| a.value.clone()).collect(),
+                };
+                mk(PatKind::Period(f), (1, 24))
+            }
+            NodeKind::Anchor(a) => mk(PatKind::Anchor(*a), (0, 0)),
+            NodeKind::Look {
+                ahead,
+                negated,
+                node,
+            } => {
+                let inner = self.compile_node(ctx, pf, node, &mut Vec::new(), uses_tokens, ac);
+                if inner.len.1 > 64 {
+                    self.diag(
+                        Severity::Error,
+                        "unbounded-context",
+                        pf.file,
+                        span.clone(),
+                        "context patterns may be at most 64 characters long".into(),
+                        "too long",
+                        None,
+                    );
+                }
+                mk(
+                    PatKind::Look {
+                        ahead: *ahead,
+                        negated: *negated,
+                        node: Box::new(inner),
+                    },
+                    (0, 0),
+                )
+            }
+            NodeKind::Inside { negated, what } => {
+                let (open, close) = match what.as_str() {
+                    "quotes" => ('“', '”'),
+                    "title" => ('《', '》'),
+                    "parens" => ('（', '）'),
+                    "brackets" => ('【', '】'),
+                    other => {
+                        self.diag(
+                            Severity::Error,
+                            "bad-inside",
+                            pf.file,
+                            span.clone(),
+                            format!("unknown region `{other}`"),
+                            "here",
+                            Some("use inside(quotes), inside(title), inside(parens) or inside(brackets)".into()),
+                        );
+                        ('“', '”')
+                    }
+                };
+                mk(
+                    PatKind::Inside {
+                        negated: *negated,
+                        open,
+                        close,
+                    },
+                    (0, 0),
+                )
+            }
+            NodeKind::Token(args) => {
+                *uses_tokens = true;
+                let mut preds = Vec::new();
+                for a in args {
+                    let p = match (a.key.as_str(), a.regex) {
+                        ("word", false) => Some(TokPred::WordIs(normalize_term(&a.value))),
+                        ("pos", false) => Some(TokPred::PosIs(a.value.clone())),
+                        ("word" | "pos", true) => match Regex::new(&a.value) {
+                            Ok(re) if a.key == "word" => Some(TokPred::WordRe(re)),
+                            Ok(re) => Some(TokPred::PosRe(re)),
+                            Err(e) => {
+                                self.diag(
+                                    Severity::Error,
+                                    "bad-regex",
+                                    pf.file,
+                                    a.span.clone(),
+                                    format!("invalid regular expression: {e}"),
+                                    "here",
+                                    None,
+                                );
+                                None
+                            }
+                        },
+                        (other, _) => {
+                            self.diag(
+                                Severity::Error,
+                                "bad-token-predicate",
+                                pf.file,
+                                a.span.clone(),
+                                format!("unknown token property `{other}`"),
+                                "here",
+                                Some("token predicates test `word` or `pos`".into()),
+                            );
+                            None
+                        }
+                    };
+                    preds.extend(p);
+                }
+                mk(PatKind::Tok(preds), (1, 16))
+            }
+            NodeKind::Seq(items) => {
+                let ps: Vec<Pat> = items
+                    .iter()
+                    .map(|i| self.compile_node(ctx, pf, i, captures, uses_tokens, ac))
+                    .collect();
+                let len = ps.iter().fold((0u32, 0u32), |acc, p| {
+                    (acc.0.saturating_add(p.len.0), acc.1.saturating_add(p.len.1))
+                });
+                mk(PatKind::Seq(ps), len)
+            }
+            NodeKind::Alt(items) => {
+                let mut seen: Vec<(String, SrcSpan)> = Vec::new();
+                for i in items {
+                    let src = self.files[pf.file].text[i.span.clone()].to_string();
+                    if let Some((_, first)) = seen.iter().find(|(s, _)| *s == src) {
+                        let loc = self.files[pf.file].location(first.start);
+                        self.diag(
+                            Severity::Warning,
+                            "unreachable-alternative",
+                            pf.file,
+                            i.span.clone(),
+                            "this alternative can never be chosen: it repeats an earlier one"
+                                .into(),
+                            "unreachable",
+                            Some(format!("the same alternative is at {loc}; remove one")),
+                        );
+                    }
+                    seen.push((src, i.span.clone()));
+                }
+                let ps: Vec<Pat> = items
+                    .iter()
+                    .map(|i| self.compile_node(ctx, pf, i, captures, uses_tokens, ac))
+                    .collect();
+                let len = ps.iter().fold((u32::MAX, 0u32), |acc, p| {
+                    (acc.0.min(p.len.0), acc.1.max(p.len.1))
+                });
+                mk(PatKind::Alt(ps), len)
+            }
+            NodeKind::Repeat {
+                node,
+                min,
+                max,
+                explicit_max,
+            } => {
+                if *max < *min || *max > 64 {
+                    self.diag(
+                        Severity::Error,
+                        "bad-quantifier",
+                        pf.file,
+                        span.clone(),
+                        format!("quantifier {{{min},{max}}} is not allowed"),
+                        "here",
+                        Some(
+                            "quantifiers are bounded: at most 64 repetitions, and min <= max"
+                                .into(),
+                        ),
+                    );
+                }
+                // `承诺制+标准地` reads as a plus sign but is a quantifier.
+                let src = &self.files[pf.file].text;
+                let after = src[span.end..].chars().next();
+                if src[..span.end].ends_with('+')
+                    && !explicit_max
+                    && after.is_some_and(|c| !c.is_whitespace() && !matches!(c, ')' | '|'))
+                {
+                    self.diag(
+                        Severity::Warning,
+                        "ambiguous-plus",
+                        pf.file,
+                        span.end - 1..span.end,
+                        "`+` here repeats the element before it (one or more times)".into(),
+                        "quantifier",
+                        Some("to match a plus sign, quote it: \"+\"; to repeat, put a space after `+`".into()),
+                    );
+                }
+                let inner = self.compile_node(ctx, pf, node, captures, uses_tokens, ac);
+                let len = (
+                    inner.len.0.saturating_mul(*min),
+                    inner.len.1.saturating_mul(*max),
+                );
+                mk(
+                    PatKind::Repeat {
+                        node: Box::new(inner),
+                        min: *min,
+                        max: (*max).min(64),
+                    },
+                    len,
+                )
+            }
+            NodeKind::Capture { name, node } => {
+                let idx = match captures.iter().position(|c| c == name) {
+                    Some(i) => i,
+                    None => {
+                        captures.push(name.clone());
+                        captures.len() - 1
+                    }
+                };
+                let inner = self.compile_node(ctx, pf, node, captures, uses_tokens, ac);
+                let len = inner.len;
+                mk(
+                    PatKind::Cap {
+                        name: idx,
+                        node: Box::new(inner),
+                    },
+                    len,
+                )
+            }
+        }
+    }
+
+    fn qty_filter(&mut self, pf: &ParsedFile, args: &[TypedArg]) -> QtyFilter {
+        use tiqu_quantity::{Dimension, QuantityKind};
+        let mut f = QtyFilter::default();
+        for a in args {
+            match (a.key.as_deref(), a.value.as_str()) {
+                (Some("unit"), u) => f.units.push(normalize_term(u)),
+                (None | Some("kind"), "%" | "percent") => f.kinds.push(QuantityKind::Percent),
+                (None | Some("kind"), "pp" | "percentage_point" | "个百分点") => {
+                    f.kinds.push(QuantityKind::PercentagePoint)
+                }
+                (None | Some("kind"), "number") => f.kinds.push(QuantityKind::Number),
+                (None | Some("dimension"), d) => match Dimension::from_name(d) {
+                    Some(dim) => f.dimensions.push(dim),
+                    None => self.diag(
+                        Severity::Error,
+                        "unknown-dimension",
+                        pf.file,
+                        a.span.clone(),
+                        format!("unknown quantity kind or dimension `{d}`"),
+                        "here",
+                        Some(
+                            "use qty(money), qty(count), qty(area), qty(%), qty(pp), qty(unit=亿元), …".into(),
+                        ),
+                    ),
+                },
+                (Some(k), _) => self.diag(
+                    Severity::Error,
+                    "bad-argument",
+                    pf.file,
+                    a.span.clone(),
+                    format!("unknown qty argument `{k}`"),
+                    "here",
+                    Some("qty takes a dimension, a kind (%/pp/number) or unit=…".into()),
+                ),
+            }
+        }
+        f
+    }
+}
+
+struct ResolveCtx<'a> {
+    labels: &'a [Label],
+    lexicons: &'a [Lexicon],
+    rule_ids: &'a [(String, usize, usize)],
+    rule_labels: &'a [Option<LabelId>],
+}
+
+impl ResolveCtx<'_> {
+    fn lexicon(&self, ns: &str, name: &str) -> Result<LexId, String> {
+        let qualified = format!("{ns}.{name}");
+        if let Some(i) = self
+            .lexicons
+            .iter()
+            .position(|l| l.name == name || l.name == qualified)
+        {
+            return Ok(i);
+        }
+        let local: Vec<usize> = (0..self.lexicons.len())
+            .filter(|&i| self.lexicons[i].name.rsplit('.').next() == Some(name))
+            .collect();
+        match local.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(
+                match did_you_mean(
+                    name,
+                    self.lexicons
+                        .iter()
+                        .flat_map(|l| [l.name.as_str(), l.name.rsplit('.').next().unwrap_or("")]),
+                ) {
+                    Some(s) => format!("did you mean `@{s}`?"),
+                    None => "define it with `lexicon name { … }`".to_string(),
+                },
+            ),
+            many => Err(format!(
+                "ambiguous: qualify it as one of {}",
+                many.iter()
+                    .map(|&i| format!("@{}", self.lexicons[i].name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    fn reference(&self, ns: &str, name: &str) -> Result<(LabelId, Option<RuleId>), String> {
+        if let Some(l) = self.labels.iter().position(|l| l.name == name) {
+            return Ok((l, None));
+        }
+        let qualified = format!("{ns}.{name}");
+        let find = |id: &str| self.rule_ids.iter().position(|(x, _, _)| x == id);
+        if let Some(i) = find(name).or_else(|| find(&qualified))
+            && let Some(label) = self.rule_labels[i]
+        {
+            return Ok((label, Some(i)));
+        }
+        let cands = self
+            .labels
+            .iter()
+            .map(|l| l.name.as_str())
+            .chain(self.rule_ids.iter().map(|(x, _, _)| x.as_str()));
+        Err(match did_you_mean(name, cands) {
+            Some(s) => format!("did you mean `&{s}`?"),
+            None => format!(
+                "labels: {}",
+                self.labels
+                    .iter()
+                    .map(|l| l.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+    }
+}
+
+fn build_lexicon(name: String, entries: &[EntryAst]) -> Lexicon {
+    let mut out = Vec::new();
+    let mut min = u32::MAX;
+    let mut max = 0;
+    for e in entries {
+        let mut attrs = Map::new();
+        for (k, v) in &e.attrs {
+            attrs.insert(k.clone(), Value::String(v.clone()));
+        }
+        for form in std::iter::once(&e.canonical).chain(&e.aliases) {
+            let n = normalize_term(form).chars().count() as u32;
+            min = min.min(n);
+            max = max.max(n);
+        }
+        out.push(Entry {
+            canonical: e.canonical.clone(),
+            attrs,
+        });
+    }
+    Lexicon {
+        name,
+        entries: out,
+        len: (if min == u32::MAX { 0 } else { min }, max),
+    }
+}
+
+/// The written forms of each entry of lexicon `lid`, normalized.
+fn lex_forms(
+    parsed: &[ParsedFile],
+    lid: LexId,
+    lexicons: &[Lexicon],
+    loader: &dyn SourceLoader,
+) -> Vec<Vec<String>> {
+    // Re-derive forms from the declarations (entries keep only canonical).
+    let target = &lexicons[lid].name;
+    for pf in parsed {
+        for l in &pf.ast.lexicons {
+            if format!("{}.{}", pf.namespace, l.name) != *target {
+                continue;
+            }
+            let entries = match &l.source {
+                LexiconSource::Inline(e) => e.clone(),
+                LexiconSource::File(rel, _) => {
+                    let path = pf.dir.join(rel);
+                    loader
+                        .read(&path)
+                        .ok()
+                        .and_then(|t| parse_lexicon_entries(&Arc::from(""), &Arc::from(t)).ok())
+                        .unwrap_or_default()
+                }
+            };
+            return entries
+                .iter()
+                .map(|e| {
+                    std::iter::once(&e.canonical)
+                        .chain(&e.aliases)
+                        .map(|f| normalize_term(f))
+                        .filter(|f| !f.is_empty())
+                        .collect()
+                })
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Normalizes a literal or lexicon term the way text is normalized, so that
+/// `５０％` in a rule matches `50%` in text.
+pub fn normalize_term(s: &str) -> String {
+    tiqu_text::normalize(s).text.replace('\n', "")
+}
+
+#[derive(Default)]
+struct AcBuilder {
+    strings: Vec<String>,
+    index: HashMap<String, u32>,
+    targets: Vec<Vec<AcTarget>>,
+}
+
+impl AcBuilder {
+    fn add(&mut self, s: &str, target: AcTarget) -> u32 {
+        if s.is_empty() {
+            return u32::MAX;
+        }
+        let id = *self.index.entry(s.to_string()).or_insert_with(|| {
+            self.strings.push(s.to_string());
+            self.targets.push(Vec::new());
+            (self.strings.len() - 1) as u32
+        });
+        let is_lit = matches!(target, AcTarget::Literal);
+        let t = &mut self.targets[id as usize];
+        if !(is_lit && t.iter().any(|x| matches!(x, AcTarget::Literal))) {
+            t.push(target);
+        }
+        id
+    }
+
+    fn id(&self, s: &str) -> Option<u32> {
+        self.index.get(s).copied()
+    }
+
+    fn build(self) -> (Option<AhoCorasick>, Vec<Vec<AcTarget>>, Vec<String>) {
+        if self.strings.is_empty() {
+            return (None, self.targets, self.strings);
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&self.strings)
+            .expect("automaton builds");
+        (Some(ac), self.targets, self.strings)
+    }
+}
+
+fn collect_refs(p: &Pat, f: &mut dyn FnMut(LabelId)) {
+    match &p.kind {
+        PatKind::Ref { label, .. } => f(*label),
+        PatKind::Look { node, .. } | PatKind::Repeat { node, .. } | PatKind::Cap { node, .. } => {
+            collect_refs(node, f)
+        }
+        PatKind::Seq(items) | PatKind::Alt(items) => {
+            for i in items {
+                collect_refs(i, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn find_capture_span(n: &Node, name: &str) -> Option<SrcSpan> {
+    match &n.kind {
+        NodeKind::Capture { name: c, node } => {
+            if c == name {
+                Some(n.span.clone())
+            } else {
+                find_capture_span(node, name)
+            }
+        }
+        NodeKind::Seq(items) | NodeKind::Alt(items) => {
+            items.iter().find_map(|i| find_capture_span(i, name))
+        }
+        NodeKind::Repeat { node, .. } | NodeKind::Look { node, .. } => {
+            find_capture_span(node, name)
+        }
+        _ => None,
+    }
+}
+
+/// Chooses where a branch's candidates come from: the first element of its
+/// top-level sequence that the anchor scan can find, with the (bounded)
+/// length of what precedes it.
+fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> (Vec<AnchorSource>, (u32, u32)) {
+    // Captures and nested sequences do not move positions: look through them.
+    fn flatten<'p>(p: &'p Pat, out: &mut Vec<&'p Pat>) {
+        match &p.kind {
+            PatKind::Seq(items) => items.iter().for_each(|i| flatten(i, out)),
+            PatKind::Cap { node, .. } => flatten(node, out),
+            _ => out.push(p),
+        }
+    }
+    let mut items = Vec::new();
+    flatten(p, &mut items);
+    let mut back = (0u32, 0u32);
+    for item in items {
+        if let Some(a) = anchors_of(item, ac) {
+            return (a, back);
+        }
+        if item.len.1 > 64 {
+            break;
+        }
+        back = (back.0 + item.len.0, back.1 + item.len.1);
+    }
+    (vec![AnchorSource::Everywhere], (0, 0))
+}
+
+fn anchors_of(p: &Pat, ac: &mut AcBuilder) -> Option<Vec<AnchorSource>> {
+    match &p.kind {
+        PatKind::Lit(s) => ac.id(s).map(|id| vec![AnchorSource::Automaton(vec![id])]),
+        PatKind::Lex(l) => {
+            let ids: Vec<u32> = ac
+                .targets
+                .iter()
+                .enumerate()
+                .filter(|(_, ts)| {
+                    ts.iter()
+                        .any(|t| matches!(t, AcTarget::Lex { lex, .. } if lex == l))
+                })
+                .map(|(i, _)| i as u32)
+                .collect();
+            (!ids.is_empty()).then(|| vec![AnchorSource::Automaton(ids)])
+        }
+        PatKind::Ref { label, .. } => Some(vec![AnchorSource::Ref(*label)]),
+        PatKind::Qty(_) => Some(vec![AnchorSource::Quantity]),
+        PatKind::Period(_) => Some(vec![AnchorSource::Period]),
+        PatKind::Class(c) => {
+            let chars: &[char] = match c {
+                CharClass::Digit => &['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+                CharClass::Cnum => &[
+                    '零', '〇', '一', '二', '两', '三', '四', '五', '六', '七', '八', '九', '十',
+                    '百', '千', '万', '亿',
+                ],
+                CharClass::OpenQuote => &['“', '‘', '「', '『', '《', '（'],
+                CharClass::CloseQuote => &['”', '’', '」', '』', '》', '）'],
+                _ => return None,
+            };
+            let ids = chars
+                .iter()
+                .map(|c| ac.add(&c.to_string(), AcTarget::Literal))
+                .collect();
+            Some(vec![AnchorSource::Automaton(ids)])
+        }
+        PatKind::Set {
+            negated: false,
+            ranges,
+        } => {
+            let count: u32 = ranges
+                .iter()
+                .map(|(a, b)| (*b as u32).saturating_sub(*a as u32) + 1)
+                .sum();
+            if count > 64 {
+                return None;
+            }
+            let mut ids = Vec::new();
+            for (a, b) in ranges {
+                for c in (*a as u32)..=(*b as u32) {
+                    if let Some(ch) = char::from_u32(c) {
+                        ids.push(ac.add(&ch.to_string(), AcTarget::Literal));
+                    }
+                }
+            }
+            Some(vec![AnchorSource::Automaton(ids)])
+        }
+        PatKind::Cap { node, .. } => anchors_of(node, ac),
+        PatKind::Repeat { node, min, .. } if *min >= 1 => anchors_of(node, ac),
+        PatKind::Seq(items) => {
+            // Zero-width items at the front do not move the anchor.
+            let first = items.iter().find(|i| i.len.1 > 0)?;
+            let zero_prefix = items
+                .iter()
+                .take_while(|i| !std::ptr::eq(*i, first))
+                .all(|i| i.len == (0, 0));
+            if zero_prefix {
+                anchors_of(first, ac)
+            } else {
+                None
+            }
+        }
+        PatKind::Alt(items) => {
+            let mut all = Vec::new();
+            for i in items {
+                all.extend(anchors_of(i, ac)?);
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,985 @@
+//! Running a [`RuleSet`] over one document.
+//!
+//! 1. **One anchor scan.** The rule set's automaton scans the normalized text
+//!    once; quantities and periods are scanned once, and only if a rule uses
+//!    them.
+//! 2. **Candidates.** Each rule alternative turns its anchor's hits into
+//!    candidate start positions (the anchor may sit a bounded number of
+//!    characters into the pattern).
+//! 3. **Verification.** At each candidate the pattern is evaluated within
+//!    the candidate's sentence: a set-of-threads matcher over bounded
+//!    quantifiers, so the work per candidate is bounded by the sentence
+//!    length and the pattern size. The longest match per start wins.
+//! 4. **Overlap.** Labels are processed in dependency order; once all rules
+//!    of a label have run, its overlap policy picks the survivors, which later
+//!    labels can refer to (`&label`).
+//!
+//! Token predicates segment the candidate's sentence on first use, once per
+//! sentence (with quantities protected), so text no rule needs is never
+//! segmented.
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde_json::{Map, Value};
+use tiqu_quantity::{Period, Quantity};
+use tiqu_seg::{Protected, Segmenter};
+use tiqu_text::Prepared;
+
+use crate::ast::{AnchorKind, CharClass, SrcSpan};
+use crate::compile::{
+    AcTarget, AnchorSource, LabelId, LexId, Overlap, Pat, PatKind, RuleId, RuleSet, TokPred,
+};
+use crate::expr::{EvalCtx, decimal_value, emit};
+
+/// One match: a rule's emission over a normalized span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// The rule.
+    pub rule: RuleId,
+    /// Its label.
+    pub label: LabelId,
+    /// Normalized byte offset, inclusive.
+    pub start: u32,
+    /// Normalized byte offset, exclusive.
+    pub end: u32,
+    /// The rule's priority.
+    pub priority: i32,
+    /// Emitted attributes.
+    pub attrs: Map<String, Value>,
+}
+
+/// What a capture captured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Payload {
+    Text,
+    Lex { lex: LexId, entry: u32 },
+    Qty(usize),
+    Period(usize),
+    Ref { label: LabelId, index: usize },
+    Tok(&'static str),
+}
+
+/// A capture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Cap {
+    pub(crate) name: usize,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) payload: Payload,
+}
+
+#[derive(Debug, Clone)]
+struct Thread {
+    end: usize,
+    caps: Vec<Cap>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: u32,
+    end: u32,
+    pattern: u32,
+}
+
+/// One rule's attempt at one candidate start, for `tiqu explain`.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The rule.
+    pub rule: RuleId,
+    /// Candidate start (normalized byte offset).
+    pub start: u32,
+    /// The match end, when it matched.
+    pub end: Option<u32>,
+    /// When it did not match: the furthest position reached and the pattern
+    /// element that failed there.
+    pub stopped: Option<(u32, SrcSpan)>,
+}
+
+/// A match removed by its label's overlap policy.
+#[derive(Debug, Clone)]
+pub struct Dropped {
+    /// The removed match.
+    pub lost: Match,
+    /// The match that won.
+    pub winner: Match,
+    /// The policy that decided.
+    pub policy: Overlap,
+}
+
+/// Everything `tiqu explain` shows.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    /// Anchor hits: (normalized start, end, the string found).
+    pub anchors: Vec<(u32, u32, String)>,
+    /// Attempts in evaluation order.
+    pub attempts: Vec<Attempt>,
+    /// Matches dropped by overlap policies.
+    pub dropped: Vec<Dropped>,
+    /// All candidate matches before overlap resolution.
+    pub candidates: Vec<Match>,
+}
+
+/// Per-document state: scans done once, results of finished labels, the
+/// lazily segmented sentences.
+pub(crate) struct Scratch<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) prepared: &'a Prepared<'a>,
+    set: &'a RuleSet,
+    seg: Option<&'a Segmenter>,
+    hits: Vec<Hit>,
+    qty: OnceCell<Vec<Quantity>>,
+    periods: OnceCell<Vec<Period>>,
+    tokens: RefCell<HashMap<usize, Rc<Vec<(u32, u32, &'static str)>>>>,
+    results: Vec<Vec<Match>>,
+    clause_starts: Vec<u32>,
+    clause_ends: Vec<u32>,
+    furthest: std::cell::Cell<Option<(usize, usize, usize)>>,
+}
+
+impl RuleSet {
+    /// Runs every rule over a prepared document. Matches come back sorted by
+    /// start. `seg` is needed only if [`RuleSet::needs_tokens`].
+    pub fn run(&self, doc: &Prepared, seg: Option<&Segmenter>) -> Vec<Match> {
+        self.run_inner(doc, seg, None)
+    }
+
+    /// Like [`RuleSet::run`], recording a trace for `tiqu explain`.
+    pub fn run_traced(&self, doc: &Prepared, seg: Option<&Segmenter>) -> (Vec<Match>, Trace) {
+        let mut trace = Trace::default();
+        let m = self.run_inner(doc, seg, Some(&mut trace));
+        (m, trace)
+    }
+
+    /// Candidate matches of one rule before overlap resolution (for
+    /// counter-examples).
+    pub fn raw_matches(&self, doc: &Prepared, seg: Option<&Segmenter>, rule: RuleId) -> Vec<Match> {
+        let (_, trace) = self.run_traced(doc, seg);
+        trace
+            .candidates
+            .into_iter()
+            .filter(|m| m.rule == rule)
+            .collect()
+    }
+
+    fn run_inner(
+        &self,
+        doc: &Prepared,
+        seg: Option<&Segmenter>,
+        mut trace: Option<&mut Trace>,
+    ) -> Vec<Match> {
+        let text = doc.normalized.text.as_str();
+        let mut hits = Vec::new();
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(text) {
+                hits.push(Hit {
+                    start: m.start() as u32,
+                    end: m.end() as u32,
+                    pattern: m.pattern().as_u32(),
+                });
+            }
+        }
+        hits.sort_unstable_by_key(|h| (h.start, h.end, h.pattern));
+        if let Some(t) = trace.as_deref_mut() {
+            t.anchors = hits
+                .iter()
+                .map(|h| {
+                    (
+                        h.start,
+                        h.end,
+                        text[h.start as usize..h.end as usize].to_string(),
+                    )
+                })
+                .collect();
+        }
+        let st = &doc.structure;
+        let mut scratch = Scratch {
+            text,
+            prepared: doc,
+            set: self,
+            seg,
+            hits,
+            qty: OnceCell::new(),
+            periods: OnceCell::new(),
+            tokens: RefCell::new(HashMap::new()),
+            results: vec![Vec::new(); self.labels.len()],
+            clause_starts: st.clauses.iter().map(|c| c.span.start).collect(),
+            clause_ends: st.clauses.iter().map(|c| c.span.end).collect(),
+            furthest: std::cell::Cell::new(None),
+        };
+        let mut starts_by_pattern: HashMap<u32, Vec<u32>> = HashMap::new();
+        for h in &scratch.hits {
+            starts_by_pattern
+                .entry(h.pattern)
+                .or_default()
+                .push(h.start);
+        }
+        for &label in &self.label_order {
+            let mut candidates = Vec::new();
+            for &rid in &self.rules_by_label[label] {
+                self.run_rule(
+                    &scratch,
+                    rid,
+                    &starts_by_pattern,
+                    &mut candidates,
+                    trace.as_deref_mut(),
+                );
+            }
+            if let Some(t) = trace.as_deref_mut() {
+                t.candidates.extend(candidates.iter().cloned());
+            }
+            let kept = resolve(
+                candidates,
+                self.labels[label].overlap,
+                trace.as_deref_mut().map(|t| &mut t.dropped),
+            );
+            scratch.results[label] = kept;
+        }
+        let mut all: Vec<Match> = scratch.results.into_iter().flatten().collect();
+        all.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.label, m.rule));
+        all
+    }
+
+    fn run_rule(
+        &self,
+        s: &Scratch,
+        rid: RuleId,
+        starts_by_pattern: &HashMap<u32, Vec<u32>>,
+        out: &mut Vec<Match>,
+        mut trace: Option<&mut Trace>,
+    ) {
+        let rule = &self.rules[rid];
+        for branch in &rule.branches {
+            let mut anchor_pos: Vec<u32> = Vec::new();
+            for a in &branch.anchors {
+                match a {
+                    AnchorSource::Automaton(ids) => {
+                        for id in ids {
+                            if let Some(v) = starts_by_pattern.get(id) {
+                                anchor_pos.extend(v);
+                            }
+                        }
+                    }
+                    AnchorSource::Quantity => {
+                        anchor_pos.extend(s.quantities().iter().map(|q| q.start as u32))
+                    }
+                    AnchorSource::Period => {
+                        anchor_pos.extend(s.periods().iter().map(|p| p.start as u32))
+                    }
+                    AnchorSource::Ref(l) => {
+                        anchor_pos.extend(s.results[*l].iter().map(|m| m.start))
+                    }
+                    AnchorSource::Everywhere => {
+                        for sent in &s.prepared.structure.sentences {
+                            let r = sent.span.range();
+                            anchor_pos.extend(
+                                s.text[r.clone()]
+                                    .char_indices()
+                                    .map(|(i, _)| (r.start + i) as u32),
+                            );
+                        }
+                    }
+                }
+            }
+            let mut starts: Vec<u32> = Vec::with_capacity(anchor_pos.len());
+            for a in anchor_pos {
+                let mut p = a as usize;
+                let mut k = 0;
+                while k < branch.back.0 {
+                    match s.text[..p].chars().next_back() {
+                        Some(c) => p -= c.len_utf8(),
+                        None => break,
+                    }
+                    k += 1;
+                }
+                if k < branch.back.0 {
+                    continue;
+                }
+                starts.push(p as u32);
+                while k < branch.back.1 {
+                    match s.text[..p].chars().next_back() {
+                        Some(c) if c != '\n' => p -= c.len_utf8(),
+                        _ => break,
+                    }
+                    k += 1;
+                    starts.push(p as u32);
+                }
+            }
+            starts.sort_unstable();
+            starts.dedup();
+            for start in starts {
+                let Some(si) = s.prepared.structure.sentence_at(start) else {
+                    continue;
+                };
+                let sent = s.prepared.structure.sentences[si].span;
+                let win = (sent.start as usize, sent.end as usize);
+                s.furthest.set(None);
+                let mut threads = Vec::new();
+                s.eval(&branch.pat, start as usize, win, &[], &mut threads);
+                let best = threads
+                    .iter()
+                    .filter(|t| t.end > start as usize)
+                    .max_by_key(|t| t.end);
+                if let Some(t) = trace.as_deref_mut() {
+                    t.attempts.push(Attempt {
+                        rule: rid,
+                        start,
+                        end: best.map(|b| b.end as u32),
+                        stopped: if best.is_none() {
+                            s.furthest.get().map(|(pos, a, b)| (pos as u32, a..b))
+                        } else {
+                            None
+                        },
+                    });
+                }
+                let Some(best) = best else { continue };
+                let ctx = EvalCtx {
+                    scratch: s,
+                    caps: &best.caps,
+                    names: &rule.captures,
+                    span: (start as usize, best.end),
+                };
+                out.push(Match {
+                    rule: rid,
+                    label: rule.label,
+                    start,
+                    end: best.end as u32,
+                    priority: rule.priority,
+                    attrs: emit(&ctx, &rule.emit),
+                });
+            }
+        }
+    }
+}
+
+/// Applies an overlap policy; returns survivors sorted by start.
+fn resolve(
+    mut cands: Vec<Match>,
+    policy: Overlap,
+    dropped: Option<&mut Vec<Dropped>>,
+) -> Vec<Match> {
+    // Identical span + rule: keep one.
+    cands.sort_by_key(|m| (m.start, m.end, m.rule));
+    cands.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.rule == b.rule);
+    if policy == Overlap::All {
+        return cands;
+    }
+    let len = |m: &Match| m.end - m.start;
+    match policy {
+        Overlap::Longest => cands.sort_by(|a, b| {
+            len(b)
+                .cmp(&len(a))
+                .then(b.priority.cmp(&a.priority))
+                .then(a.start.cmp(&b.start))
+                .then(a.rule.cmp(&b.rule))
+        }),
+        Overlap::Priority => cands.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(len(b).cmp(&len(a)))
+                .then(a.start.cmp(&b.start))
+                .then(a.rule.cmp(&b.rule))
+        }),
+        _ => cands.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(len(b).cmp(&len(a)))
+                .then(b.priority.cmp(&a.priority))
+                .then(a.rule.cmp(&b.rule))
+        }),
+    }
+    let mut kept: Vec<Match> = Vec::new();
+    let mut lost = Vec::new();
+    for m in cands {
+        match kept.iter().find(|k| k.start < m.end && m.start < k.end) {
+            Some(w) => lost.push(Dropped {
+                lost: m,
+                winner: w.clone(),
+                policy,
+            }),
+            None => kept.push(m),
+        }
+    }
+    if let Some(d) = dropped {
+        d.extend(lost);
+    }
+    kept.sort_by_key(|m| (m.start, m.end));
+    kept
+}
+
+fn push_thread(out: &mut Vec<Thread>, t: Thread) {
+    if !out.iter().any(|x| x.end == t.end) {
+        out.push(t);
+    }
+}
+
+impl<'a> Scratch<'a> {
+    pub(crate) fn quantities(&self) -> &[Quantity] {
+        self.qty.get_or_init(|| tiqu_quantity::scan(self.text))
+    }
+
+    pub(crate) fn periods(&self) -> &[Period] {
+        self.periods
+            .get_or_init(|| tiqu_quantity::scan_periods(self.text))
+    }
+
+    fn fail(&self, pos: usize, p: &Pat) {
+        let better = self.furthest.get().is_none_or(|(f, _, _)| pos >= f);
+        if better {
+            self.furthest.set(Some((pos, p.span.start, p.span.end)));
+        }
+    }
+
+    fn tokens(&self, pos: usize) -> Option<Rc<Vec<(u32, u32, &'static str)>>> {
+        let seg = self.seg?;
+        let si = self.prepared.structure.sentence_at(pos as u32)?;
+        if let Some(t) = self.tokens.borrow().get(&si) {
+            return Some(t.clone());
+        }
+        let span = self.prepared.structure.sentences[si].span;
+        let (s, e) = (span.start as usize, span.end as usize);
+        let protected: Vec<Protected> = self
+            .quantities()
+            .iter()
+            .filter(|q| q.start >= s && q.end <= e)
+            .map(|q| Protected {
+                range: q.start - s..q.end - s,
+                tag: "mq",
+            })
+            .collect();
+        let toks: Vec<(u32, u32, &'static str)> = seg
+            .segment_protected(&self.text[s..e], &protected)
+            .into_iter()
+            .map(|t| ((s + t.start) as u32, (s + t.end) as u32, t.tag))
+            .collect();
+        let rc = Rc::new(toks);
+        self.tokens.borrow_mut().insert(si, rc.clone());
+        Some(rc)
+    }
+
+    /// Evaluates `p` at `pos` within the window `win` (the sentence),
+    /// appending threads (distinct end positions, in preference order).
+    fn eval(&self, p: &Pat, pos: usize, win: (usize, usize), caps: &[Cap], out: &mut Vec<Thread>) {
+        let before = out.len();
+        match &p.kind {
+            PatKind::Lit(s) => {
+                if self.text[pos..win.1].starts_with(s.as_str()) {
+                    push_thread(
+                        out,
+                        Thread {
+                            end: pos + s.len(),
+                            caps: caps.to_vec(),
+                        },
+                    );
+                }
+            }
+            PatKind::Lex(l) => {
+                for h in self.hits_at(pos) {
+                    if h.end as usize <= win.1
+                        && self.set.ac_targets[h.pattern as usize]
+                            .iter()
+                            .any(|t| matches!(t, AcTarget::Lex { lex, .. } if lex == l))
+                    {
+                        push_thread(
+                            out,
+                            Thread {
+                                end: h.end as usize,
+                                caps: caps.to_vec(),
+                            },
+                        );
+                    }
+                }
+            }
+            PatKind::Ref { label, rule } => {
+                for m in &self.results[*label] {
+                    if m.start as usize == pos
+                        && m.end as usize <= win.1
+                        && rule.is_none_or(|r| r == m.rule)
+                    {
+                        push_thread(
+                            out,
+                            Thread {
+                                end: m.end as usize,
+                                caps: caps.to_vec(),
+                            },
+                        );
+                    }
+                }
+            }
+            PatKind::Class(c) => {
+                if let Some(ch) = self.text[pos..win.1].chars().next()
+                    && class_matches(*c, ch)
+                {
+                    push_thread(
+                        out,
+                        Thread {
+                            end: pos + ch.len_utf8(),
+                            caps: caps.to_vec(),
+                        },
+                    );
+                }
+            }
+            PatKind::Set { negated, ranges } => {
+                if let Some(ch) = self.text[pos..win.1].chars().next()
+                    && ranges.iter().any(|(a, b)| (*a..=*b).contains(&ch)) != *negated
+                {
+                    push_thread(
+                        out,
+                        Thread {
+                            end: pos + ch.len_utf8(),
+                            caps: caps.to_vec(),
+                        },
+                    );
+                }
+            }
+            PatKind::Qty(f) => {
+                for q in self.quantities_at(pos) {
+                    if q.end <= win.1
+                        && (f.dimensions.is_empty()
+                            || q.dimension.is_some_and(|d| f.dimensions.contains(&d)))
+                        && (f.kinds.is_empty() || f.kinds.contains(&q.kind))
+                        && (f.units.is_empty()
+                            || q.unit.as_ref().is_some_and(|u| f.units.contains(u)))
+                    {
+                        push_thread(
+                            out,
+                            Thread {
+                                end: q.end,
+                                caps: caps.to_vec(),
+                            },
+                        );
+                    }
+                }
+            }
+            PatKind::Period(f) => {
+                for pr in self.periods_at(pos) {
+                    let kind = serde_json::to_value(pr.kind)
+                        .ok()
+                        .map(|v| crate::expr::value_text(&v));
+                    if pr.end <= win.1
+                        && (f.kinds.is_empty() || kind.is_some_and(|k| f.kinds.contains(&k)))
+                    {
+                        push_thread(
+                            out,
+                            Thread {
+                                end: pr.end,
+                                caps: caps.to_vec(),
+                            },
+                        );
+                    }
+                }
+            }
+            PatKind::Anchor(a) => {
+                let ok = match a {
+                    AnchorKind::SentenceStart => pos == win.0,
+                    AnchorKind::SentenceEnd => self.text[pos..win.1].chars().all(|c| {
+                        tiqu_text::chars::is_sentence_terminal(c) || tiqu_text::chars::is_closer(c)
+                    }),
+                    AnchorKind::ClauseStart => {
+                        pos == win.0 || self.clause_starts.binary_search(&(pos as u32)).is_ok()
+                    }
+                    AnchorKind::ClauseEnd => {
+                        pos == win.1
+                            || self.clause_ends.binary_search(&(pos as u32)).is_ok()
+                            || self.text[pos..win.1].chars().next().is_some_and(|c| {
+                                tiqu_text::chars::is_clause_separator(c)
+                                    || tiqu_text::chars::is_sentence_terminal(c)
+                            })
+                    }
+                };
+                if ok {
+                    push_thread(
+                        out,
+                        Thread {
+                            end: pos,
+                            caps: caps.to_vec(),
+                        },
+                    );
+                }
+            }
+            PatKind::Look {
+                ahead,
+                negated,
+                node,
+            } => {
+                let found = if *ahead {
+                    let mut t = Vec::new();
+                    self.eval(node, pos, win, &[], &mut t);
+                    !t.is_empty()
+                } else {
+                    self.ends_at(node, pos, win)
+                };
+                if found != *negated {
+                    push_thread(
+                        out,
+                        Thread {
+                            end: pos,
+                            caps: caps.to_vec(),
+                        },
+                    );
+                }
+            }
+            PatKind::Inside {
+                negated,
+                open,
+                close,
+            } => {
+                let seg = &self.text[win.0..pos];
+                let opens = seg.chars().filter(|c| c == open).count();
+                let closes = seg.chars().filter(|c| c == close).count();
+                if (opens > closes) != *negated {
+                    push_thread(
+                        out,
+                        Thread {
+                            end: pos,
+                            caps: caps.to_vec(),
+                        },
+                    );
+                }
+            }
+            PatKind::Tok(preds) => {
+                if let Some(toks) = self.tokens(pos) {
+                    let i = toks.partition_point(|t| (t.0 as usize) < pos);
+                    if let Some(&(s, e, tag)) = toks.get(i)
+                        && s as usize == pos
+                        && (e as usize) <= win.1
+                    {
+                        let word = &self.text[s as usize..e as usize];
+                        let ok = preds.iter().all(|p| match p {
+                            TokPred::WordIs(w) => word == w,
+                            TokPred::WordRe(re) => re.is_match(word),
+                            TokPred::PosIs(t) => tag == t,
+                            TokPred::PosRe(re) => re.is_match(tag),
+                        });
+                        if ok {
+                            push_thread(
+                                out,
+                                Thread {
+                                    end: e as usize,
+                                    caps: caps.to_vec(),
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            PatKind::Seq(items) => {
+                let mut frontier = vec![Thread {
+                    end: pos,
+                    caps: caps.to_vec(),
+                }];
+                for item in items {
+                    let mut next = Vec::new();
+                    for t in &frontier {
+                        self.eval(item, t.end, win, &t.caps, &mut next);
+                    }
+                    if next.is_empty() {
+                        return;
+                    }
+                    frontier = next;
+                }
+                for t in frontier {
+                    push_thread(out, t);
+                }
+            }
+            PatKind::Alt(items) => {
+                for item in items {
+                    let mut t = Vec::new();
+                    self.eval(item, pos, win, caps, &mut t);
+                    for th in t {
+                        push_thread(out, th);
+                    }
+                }
+            }
+            PatKind::Repeat { node, min, max } => {
+                // Frontiers by count; greedy preference: more repetitions first.
+                let mut levels: Vec<Vec<Thread>> = vec![vec![Thread {
+                    end: pos,
+                    caps: caps.to_vec(),
+                }]];
+                for _ in 0..*max {
+                    let last = levels.last().expect("level");
+                    let mut next = Vec::new();
+                    for t in last {
+                        let mut r = Vec::new();
+                        self.eval(node, t.end, win, &t.caps, &mut r);
+                        for th in r {
+                            // No progress: stop (zero-width repetition).
+                            if th.end > t.end {
+                                push_thread(&mut next, th);
+                            }
+                        }
+                    }
+                    if next.is_empty() {
+                        break;
+                    }
+                    levels.push(next);
+                }
+                for (count, level) in levels.into_iter().enumerate().rev() {
+                    if count as u32 >= *min {
+                        for t in level {
+                            push_thread(out, t);
+                        }
+                    }
+                }
+            }
+            PatKind::Cap { name, node } => {
+                let mut t = Vec::new();
+                self.eval(node, pos, win, caps, &mut t);
+                for mut th in t {
+                    let payload = self.payload(node, pos, th.end);
+                    th.caps.push(Cap {
+                        name: *name,
+                        start: pos as u32,
+                        end: th.end as u32,
+                        payload,
+                    });
+                    push_thread(out, th);
+                }
+            }
+        }
+        if out.len() == before {
+            self.fail(pos, p);
+        }
+    }
+
+    /// Does `p` match some span ending exactly at `pos` (lookbehind)?
+    fn ends_at(&self, p: &Pat, pos: usize, win: (usize, usize)) -> bool {
+        let mut start = pos;
+        let mut k = 0u32;
+        loop {
+            if k >= p.len.0 {
+                let mut t = Vec::new();
+                self.eval(p, start, (win.0, pos), &[], &mut t);
+                if t.iter().any(|t| t.end == pos) {
+                    return true;
+                }
+            }
+            if k >= p.len.1.min(64) || start <= win.0 {
+                return false;
+            }
+            match self.text[..start].chars().next_back() {
+                Some(c) => start -= c.len_utf8(),
+                None => return false,
+            }
+            k += 1;
+        }
+    }
+
+    fn hits_at(&self, pos: usize) -> impl Iterator<Item = &Hit> {
+        let i = self.hits.partition_point(|h| (h.start as usize) < pos);
+        self.hits[i..]
+            .iter()
+            .take_while(move |h| h.start as usize == pos)
+    }
+
+    fn quantities_at(&self, pos: usize) -> impl Iterator<Item = &Quantity> {
+        let qs = self.quantities();
+        let i = qs.partition_point(|q| q.start < pos);
+        qs[i..].iter().take_while(move |q| q.start == pos)
+    }
+
+    fn periods_at(&self, pos: usize) -> impl Iterator<Item = &Period> {
+        let ps = self.periods();
+        let i = ps.partition_point(|p| p.start < pos);
+        ps[i..].iter().take_while(move |p| p.start == pos)
+    }
+
+    fn payload(&self, node: &Pat, start: usize, end: usize) -> Payload {
+        match &node.kind {
+            PatKind::Lex(l) => {
+                for h in self.hits_at(start) {
+                    if h.end as usize == end {
+                        for t in &self.set.ac_targets[h.pattern as usize] {
+                            if let AcTarget::Lex { lex, entry } = t
+                                && lex == l
+                            {
+                                return Payload::Lex {
+                                    lex: *lex,
+                                    entry: *entry,
+                                };
+                            }
+                        }
+                    }
+                }
+                Payload::Text
+            }
+            PatKind::Qty(_) => {
+                let qs = self.quantities();
+                let i = qs.partition_point(|q| q.start < start);
+                qs[i..]
+                    .iter()
+                    .position(|q| q.start == start && q.end == end)
+                    .map_or(Payload::Text, |j| Payload::Qty(i + j))
+            }
+            PatKind::Period(_) => {
+                let ps = self.periods();
+                let i = ps.partition_point(|p| p.start < start);
+                ps[i..]
+                    .iter()
+                    .position(|p| p.start == start && p.end == end)
+                    .map_or(Payload::Text, |j| Payload::Period(i + j))
+            }
+            PatKind::Ref { label, rule } => self.results[*label]
+                .iter()
+                .position(|m| {
+                    m.start as usize == start
+                        && m.end as usize == end
+                        && rule.is_none_or(|r| r == m.rule)
+                })
+                .map_or(Payload::Text, |index| Payload::Ref {
+                    label: *label,
+                    index,
+                }),
+            PatKind::Tok(_) => self
+                .tokens(start)
+                .and_then(|toks| {
+                    toks.iter()
+                        .find(|t| t.0 as usize == start)
+                        .map(|t| Payload::Tok(t.2))
+                })
+                .unwrap_or(Payload::Text),
+            _ => Payload::Text,
+        }
+    }
+
+    pub(crate) fn cap_text(&self, c: &Cap) -> &str {
+        &self.text[c.start as usize..c.end as usize]
+    }
+
+    pub(crate) fn cap_canonical(&self, c: &Cap) -> String {
+        match c.payload {
+            Payload::Lex { lex, entry } => self.set.lexicons[lex].entries[entry as usize]
+                .canonical
+                .clone(),
+            Payload::Ref { label, index } => {
+                match self.results[label][index].attrs.get("canonical") {
+                    Some(Value::String(s)) => s.clone(),
+                    _ => self.cap_text(c).to_string(),
+                }
+            }
+            _ => self.cap_text(c).to_string(),
+        }
+    }
+
+    pub(crate) fn cap_field(&self, c: &Cap, field: &str) -> Value {
+        match field {
+            "text" => return Value::String(self.cap_text(c).to_string()),
+            "canonical" => return Value::String(self.cap_canonical(c)),
+            _ => {}
+        }
+        match c.payload {
+            Payload::Lex { lex, entry } => self.set.lexicons[lex].entries[entry as usize]
+                .attrs
+                .get(field)
+                .cloned()
+                .unwrap_or(Value::Null),
+            Payload::Ref { label, index } => self.results[label][index]
+                .attrs
+                .get(field)
+                .cloned()
+                .unwrap_or(Value::Null),
+            Payload::Qty(i) => quantity_field(&self.quantities()[i], field),
+            Payload::Period(i) => {
+                let p = &self.periods()[i];
+                match serde_json::to_value(p) {
+                    Ok(Value::Object(m)) => m.get(field).cloned().unwrap_or(Value::Null),
+                    _ => Value::Null,
+                }
+            }
+            Payload::Tok(tag) if field == "pos" => Value::String(tag.to_string()),
+            _ => Value::Null,
+        }
+    }
+
+    pub(crate) fn article_field(&self, pos: usize, field: &str) -> Value {
+        let st = &self.prepared.structure;
+        let Some(si) = st.sentence_at(pos as u32) else {
+            return Value::Null;
+        };
+        let Some(ai) = st.sentences[si].article else {
+            return Value::Null;
+        };
+        let a = &st.articles[ai as usize];
+        match field {
+            "index" => Value::from(ai),
+            "subject" => a
+                .subject
+                .as_ref()
+                .map_or(Value::Null, |s| Value::String(s.name.clone())),
+            "subject_kind" => a
+                .subject
+                .as_ref()
+                .and_then(|s| serde_json::to_value(s.kind).ok())
+                .unwrap_or(Value::Null),
+            "title" => a.title.map_or(Value::Null, |t| {
+                Value::String(self.prepared.normalized_text(t).to_string())
+            }),
+            _ => Value::Null,
+        }
+    }
+
+    pub(crate) fn section_field(&self, pos: usize, field: &str) -> Value {
+        let st = &self.prepared.structure;
+        let Some(si) = st.sentence_at(pos as u32) else {
+            return Value::Null;
+        };
+        match (st.sentences[si].section, field) {
+            (Some(sec), "head") => Value::String(
+                self.prepared
+                    .normalized_text(st.sections[sec as usize].head)
+                    .to_string(),
+            ),
+            _ => Value::Null,
+        }
+    }
+
+    pub(crate) fn sentence_text(&self, pos: usize) -> Value {
+        let st = &self.prepared.structure;
+        st.sentence_at(pos as u32).map_or(Value::Null, |si| {
+            Value::String(
+                self.prepared
+                    .normalized_text(st.sentences[si].span)
+                    .to_string(),
+            )
+        })
+    }
+}
+
+fn quantity_field(q: &Quantity, field: &str) -> Value {
+    match field {
+        "value" => decimal_value(q.value),
+        "value_text" => Value::String(q.value_text.clone()),
+        "unit" => q.unit.clone().map_or(Value::Null, Value::String),
+        "normalized" => q.normalized.map_or(Value::Null, decimal_value),
+        "base_unit" => q.base_unit.clone().map_or(Value::Null, Value::String),
+        "lower" => q.lower.map_or(Value::Null, decimal_value),
+        "upper" => q.upper.map_or(Value::Null, decimal_value),
+        "negative" => Value::Bool(q.negative),
+        "qualifier" => q
+            .qualifier
+            .as_ref()
+            .map_or(Value::Null, |x| Value::String(x.word.clone())),
+        "dimension" => q
+            .dimension
+            .and_then(|d| serde_json::to_value(d).ok())
+            .unwrap_or(Value::Null),
+        "kind" => serde_json::to_value(q.kind).unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
+}
+
+fn class_matches(c: CharClass, ch: char) -> bool {
+    use tiqu_text::chars;
+    match c {
+        CharClass::Han => chars::is_han(ch),
+        CharClass::Digit => ch.is_ascii_digit(),
+        CharClass::Cnum => "零〇一二两三四五六七八九十百千万亿".contains(ch),
+        CharClass::Punct => chars::is_cjk_punct(ch) || ch.is_ascii_punctuation(),
+        CharClass::Latin => ch.is_ascii_alphabetic(),
+        CharClass::OpenQuote => "“‘「『《（".contains(ch),
+        CharClass::CloseQuote => "”’」』》）".contains(ch),
+        CharClass::Any => true,
+    }
+}

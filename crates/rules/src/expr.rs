@@ -1,0 +1,230 @@
+//! Attribute expressions: what a rule emits, computed from its captures and
+//! the match's context.
+//!
+//! | expression | value |
+//! |---|---|
+//! | `x` | the captured text (a list if `x` was captured more than once) |
+//! | `x.field` | a field of the capture: a lexicon entry's attribute, a quantity's `value`, `unit`, `normalized`, `base_unit`, `dimension`, `qualifier`, `lower`, `upper`, `kind`; a period's `normalized`, `kind`, `year`; a referenced match's attribute; `text`, `canonical` for any capture |
+//! | `text(x)` | the captured text |
+//! | `canon(x)` | the canonical form (lexicon entry, or a referenced match's `canonical`), else the text |
+//! | `set(x)` | the distinct canonical forms of all `x` captures, in lexicon order |
+//! | `join(list, "+")` | the list joined |
+//! | `attr(x, "name")` | same as `x.name` |
+//! | `first(a, b, …)`, `a ?? b` | the first value that is not null or empty |
+//! | `count(x)` | how many times `x` was captured |
+//! | `concat(a, b, …)` | the values joined as text |
+//! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
+
+use serde_json::{Map, Value};
+use tiqu_quantity::Decimal;
+
+use crate::ast::Expr;
+use crate::engine::{Cap, Payload, Scratch};
+
+/// Functions an expression may call.
+pub const FUNCTIONS: &[&str] = &[
+    "text", "canon", "set", "join", "attr", "first", "count", "concat",
+];
+
+/// Names an expression path may start with besides the rule's captures.
+pub const CONTEXT_ROOTS: &[&str] = &["article", "section", "sentence", "match"];
+
+/// Context for evaluating one rule's emission.
+pub(crate) struct EvalCtx<'s, 'a> {
+    pub(crate) scratch: &'s Scratch<'a>,
+    pub(crate) caps: &'s [Cap],
+    pub(crate) names: &'s [String],
+    pub(crate) span: (usize, usize),
+}
+
+impl EvalCtx<'_, '_> {
+    fn caps_named(&self, name: &str) -> Vec<&Cap> {
+        let Some(idx) = self.names.iter().position(|n| n == name) else {
+            return Vec::new();
+        };
+        self.caps.iter().filter(|c| c.name == idx).collect()
+    }
+
+    pub(crate) fn eval(&self, e: &Expr) -> Value {
+        match e {
+            Expr::Str(s) => Value::String(s.clone()),
+            Expr::Num(n) => n
+                .parse::<Decimal>()
+                .map(decimal_value)
+                .unwrap_or(Value::Null),
+            Expr::Null => Value::Null,
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Coalesce(items) => items
+                .iter()
+                .map(|i| self.eval(i))
+                .find(|v| !is_empty(v))
+                .unwrap_or(Value::Null),
+            Expr::Path(parts, _) => self.path(parts),
+            Expr::Call(name, args, _) => self.call(name, args),
+        }
+    }
+
+    fn path(&self, parts: &[String]) -> Value {
+        let root = parts[0].as_str();
+        let field = parts.get(1).map(String::as_str);
+        match root {
+            "article" => {
+                return self
+                    .scratch
+                    .article_field(self.span.0, field.unwrap_or("subject"));
+            }
+            "section" => {
+                return self
+                    .scratch
+                    .section_field(self.span.0, field.unwrap_or("head"));
+            }
+            "sentence" => return self.scratch.sentence_text(self.span.0),
+            "match" => {
+                return Value::String(self.scratch.text[self.span.0..self.span.1].to_string());
+            }
+            _ => {}
+        }
+        let caps = self.caps_named(root);
+        let vals: Vec<Value> = caps
+            .iter()
+            .map(|c| match field {
+                None => Value::String(self.scratch.cap_text(c).to_string()),
+                Some(f) => self.scratch.cap_field(c, f),
+            })
+            .collect();
+        one_or_list(vals)
+    }
+
+    fn call(&self, name: &str, args: &[Expr]) -> Value {
+        let cap_arg = |i: usize| -> Vec<&Cap> {
+            match args.get(i) {
+                Some(Expr::Path(parts, _)) if parts.len() == 1 => self.caps_named(&parts[0]),
+                _ => Vec::new(),
+            }
+        };
+        match name {
+            "text" => match args.first() {
+                Some(Expr::Path(parts, _)) if parts.len() == 1 => one_or_list(
+                    cap_arg(0)
+                        .iter()
+                        .map(|c| Value::String(self.scratch.cap_text(c).to_string()))
+                        .collect(),
+                ),
+                Some(e) => self.eval(e),
+                None => Value::Null,
+            },
+            "canon" => one_or_list(
+                cap_arg(0)
+                    .iter()
+                    .map(|c| Value::String(self.scratch.cap_canonical(c)))
+                    .collect(),
+            ),
+            "set" => {
+                let mut items: Vec<(usize, String)> = Vec::new();
+                for c in cap_arg(0) {
+                    let canon = self.scratch.cap_canonical(c);
+                    let order = match c.payload {
+                        Payload::Lex { entry, .. } => entry as usize,
+                        _ => usize::MAX,
+                    };
+                    if !items.iter().any(|(_, s)| *s == canon) {
+                        items.push((order, canon));
+                    }
+                }
+                items.sort_by_key(|(o, _)| *o);
+                Value::Array(items.into_iter().map(|(_, s)| Value::String(s)).collect())
+            }
+            "join" => {
+                let list = args.first().map(|a| self.eval(a)).unwrap_or(Value::Null);
+                let sep = match args.get(1).map(|a| self.eval(a)) {
+                    Some(Value::String(s)) => s,
+                    _ => String::new(),
+                };
+                match list {
+                    Value::Array(items) => {
+                        Value::String(items.iter().map(value_text).collect::<Vec<_>>().join(&sep))
+                    }
+                    Value::Null => Value::Null,
+                    other => Value::String(value_text(&other)),
+                }
+            }
+            "attr" => {
+                let field = match args.get(1).map(|a| self.eval(a)) {
+                    Some(Value::String(s)) => s,
+                    _ => return Value::Null,
+                };
+                one_or_list(
+                    cap_arg(0)
+                        .iter()
+                        .map(|c| self.scratch.cap_field(c, &field))
+                        .collect(),
+                )
+            }
+            "first" => args
+                .iter()
+                .map(|a| self.eval(a))
+                .find(|v| !is_empty(v))
+                .unwrap_or(Value::Null),
+            "count" => Value::from(cap_arg(0).len()),
+            "concat" => Value::String(
+                args.iter()
+                    .map(|a| self.eval(a))
+                    .filter(|v| !v.is_null())
+                    .map(|v| value_text(&v))
+                    .collect(),
+            ),
+            _ => Value::Null,
+        }
+    }
+}
+
+fn one_or_list(mut vals: Vec<Value>) -> Value {
+    match vals.len() {
+        0 => Value::Null,
+        1 => vals.pop().expect("one"),
+        _ => Value::Array(vals),
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Text of a JSON value (strings unquoted).
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A decimal as a JSON number: exact integers as integers; other values as
+/// the shortest float that prints the same digits (exact for up to 15
+/// significant digits).
+pub fn decimal_value(d: Decimal) -> Value {
+    let d = d.normalize();
+    if d.fract().is_zero()
+        && let Ok(i) = i64::try_from(d)
+    {
+        return Value::from(i);
+    }
+    d.to_string()
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
+}
+
+/// Evaluates a rule's emit clause.
+pub(crate) fn emit(ctx: &EvalCtx, attrs: &[(String, Expr)]) -> Map<String, Value> {
+    attrs
+        .iter()
+        .map(|(k, e)| (k.clone(), ctx.eval(e)))
+        .collect()
+}
