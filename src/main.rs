@@ -3,8 +3,11 @@
 //! A thin layer: argument parsing and output formatting live here; the work
 //! is done by the library crates (`tiqu-input`, `tiqu-text`, `tiqu-seg`, …).
 
+mod num;
 mod record;
+mod rules_cli;
 mod segment;
+mod shipped;
 mod tag;
 
 use std::path::PathBuf;
@@ -28,6 +31,14 @@ enum Command {
     Tag(tag::TagArgs),
     /// Print each sentence's normalized text and its tokens.
     Segment(segment::SegmentArgs),
+    /// Print every quantity and period found in a text, normalized.
+    Num(num::NumArgs),
+    /// Check rule files: syntax, names, anchors (rustc-style diagnostics).
+    Check(rules_cli::CheckArgs),
+    /// Run the examples written in rule files.
+    Test(rules_cli::TestArgs),
+    /// Show how the rules see a text: anchors, attempts, where a rule stopped.
+    Explain(rules_cli::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +46,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Tag(args) => tag::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Num(args) => num::run(args),
+        Command::Check(args) => rules_cli::check(args),
+        Command::Test(args) => rules_cli::test(args),
+        Command::Explain(args) => rules_cli::explain(args),
     };
     match result {
         Ok(code) => code,

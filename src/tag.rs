@@ -18,12 +18,14 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use tiqu_input::{Document, Inputs, Item};
+use tiqu_rules::RuleSet;
 use tiqu_seg::Segmenter;
 use tiqu_text::Prepared;
 
 use crate::record::Record;
 
-/// Labels the structure stage can emit.
+/// Labels the structure stage can emit. `article` is on by default;
+/// `section` and `sentence` (which segments every sentence) on request.
 const STRUCTURE_LABELS: &[&str] = &["article", "section", "sentence"];
 
 #[derive(Debug, clap::Args)]
@@ -39,7 +41,12 @@ pub struct TagArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Only emit these labels (comma-separated).
+    /// Rule files or directories (default: the shipped rule set, embedded
+    /// in the binary).
+    #[arg(long)]
+    rules: Vec<PathBuf>,
+    /// Only emit these labels (comma-separated). Default: every label the
+    /// rules emit, plus `article`; `section` and `sentence` on request.
     #[arg(long, value_delimiter = ',')]
     labels: Option<Vec<String>>,
     /// Exit non-zero if any document failed.
@@ -57,13 +64,27 @@ const BATCH_BYTES: usize = 8 << 20;
 
 pub fn run(args: TagArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let labels = LabelFilter::new(args.labels.as_deref())?;
+    let rules = match crate::rules_cli::load_rules(&args.rules, false) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let labels = LabelFilter::new(args.labels.as_deref(), &rules)?;
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("cannot start the worker threads")?;
-    let segmenter = Segmenter::new();
+    // Segmentation only when something needs tokens.
+    let segmenter = if rules.needs_tokens() || labels.wants("sentence") {
+        crate::rules_cli::segmenter_for(&rules).or_else(|| Some(Segmenter::new()))
+    } else {
+        None
+    };
+    let ctx = DocContext {
+        rules: &rules,
+        seg: segmenter.as_ref(),
+        labels: &labels,
+    };
 
     let (mut out, manifest_path): (Box<dyn Write>, Option<PathBuf>) =
         if args.output.as_os_str() == "-" {
@@ -121,7 +142,7 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
         let results: Vec<Processed> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|item| process_item(item, &segmenter, &labels))
+                .map(|item| process_item(item, &ctx))
                 .collect()
         });
         for r in results {
@@ -156,32 +177,47 @@ fn manifest_path_for(output: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Shared, immutable state for processing documents.
+struct DocContext<'a> {
+    rules: &'a RuleSet,
+    seg: Option<&'a Segmenter>,
+    labels: &'a LabelFilter,
+}
+
 /// Which labels to emit.
 struct LabelFilter {
-    only: Option<Vec<String>>,
+    wanted: Vec<String>,
 }
 
 impl LabelFilter {
-    fn new(only: Option<&[String]>) -> Result<Self> {
-        if let Some(labels) = only {
-            for l in labels {
-                if !STRUCTURE_LABELS.contains(&l.as_str()) {
-                    bail!(
-                        "unknown label `{l}`; known labels: {}",
-                        STRUCTURE_LABELS.join(", ")
-                    );
+    fn new(only: Option<&[String]>, rules: &RuleSet) -> Result<Self> {
+        let known: Vec<String> = rules
+            .labels
+            .iter()
+            .map(|l| l.name.clone())
+            .chain(STRUCTURE_LABELS.iter().map(|s| s.to_string()))
+            .collect();
+        let wanted = match only {
+            Some(labels) => {
+                for l in labels {
+                    if !known.contains(l) {
+                        bail!("unknown label `{l}`; known labels: {}", known.join(", "));
+                    }
                 }
+                labels.to_vec()
             }
-        }
-        Ok(LabelFilter {
-            only: only.map(<[String]>::to_vec),
-        })
+            None => rules
+                .labels
+                .iter()
+                .map(|l| l.name.clone())
+                .chain(["article".to_string()])
+                .collect(),
+        };
+        Ok(LabelFilter { wanted })
     }
 
     fn wants(&self, label: &str) -> bool {
-        self.only
-            .as_ref()
-            .is_none_or(|l| l.iter().any(|x| x == label))
+        self.wanted.iter().any(|x| x == label)
     }
 }
 
@@ -200,7 +236,7 @@ struct DocStats {
     articles: usize,
     sentences: usize,
     tokens: usize,
-    per_label: BTreeMap<&'static str, u64>,
+    per_label: BTreeMap<String, u64>,
 }
 
 impl Processed {
@@ -227,7 +263,7 @@ impl Processed {
     }
 }
 
-fn process_item(item: &Item, seg: &Segmenter, labels: &LabelFilter) -> Processed {
+fn process_item(item: &Item, ctx: &DocContext) -> Processed {
     match item {
         Err(e) => Processed {
             id: e.id.clone(),
@@ -236,7 +272,7 @@ fn process_item(item: &Item, seg: &Segmenter, labels: &LabelFilter) -> Processed
         },
         Ok(doc) => {
             // One bad document must never stop the batch.
-            match catch_unwind(AssertUnwindSafe(|| process_document(doc, seg, labels))) {
+            match catch_unwind(AssertUnwindSafe(|| process_document(doc, ctx))) {
                 Ok((records, stats)) => Processed {
                     id: doc.id.clone(),
                     status: Ok(stats),
@@ -259,7 +295,8 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
-fn process_document(doc: &Document, seg: &Segmenter, labels: &LabelFilter) -> (Vec<u8>, DocStats) {
+fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
+    let labels = ctx.labels;
     let prepared = Prepared::new(&doc.text);
     let st = &prepared.structure;
     let mut out = Vec::new();
@@ -273,9 +310,14 @@ fn process_document(doc: &Document, seg: &Segmenter, labels: &LabelFilter) -> (V
         sentences: st.sentences.len(),
         ..DocStats::default()
     };
-    let mut emit = |rec: Record, stats: &mut DocStats, label: &'static str| {
+    let mut emit = |rec: Record, stats: &mut DocStats, label: &str| {
         rec.write_jsonl(&mut out);
-        *stats.per_label.entry(label).or_default() += 1;
+        match stats.per_label.get_mut(label) {
+            Some(n) => *n += 1,
+            None => {
+                stats.per_label.insert(label.to_string(), 1);
+            }
+        }
     };
     if labels.wants("article") {
         for (i, a) in st.articles.iter().enumerate() {
@@ -319,7 +361,33 @@ fn process_document(doc: &Document, seg: &Segmenter, labels: &LabelFilter) -> (V
             emit(rec, &mut stats, "section");
         }
     }
-    if labels.wants("sentence") {
+    let matches = ctx.rules.run(&prepared, ctx.seg);
+    for m in &matches {
+        let label = ctx.rules.labels[m.label].name.as_str();
+        if !labels.wants(label) {
+            continue;
+        }
+        let span = tiqu_text::Span {
+            start: m.start,
+            end: m.end,
+        };
+        let article = st
+            .sentence_at(m.start)
+            .and_then(|i| st.sentences[i].article);
+        let rec = Record::new(
+            &doc.id,
+            &prepared,
+            span,
+            article,
+            label,
+            &ctx.rules.rules[m.rule].id,
+            m.attrs.clone(),
+        );
+        emit(rec, &mut stats, label);
+    }
+    if labels.wants("sentence")
+        && let Some(seg) = ctx.seg
+    {
         for s in &st.sentences {
             let tokens = seg.segment(prepared.normalized_text(s.span)).len();
             stats.tokens += tokens;
@@ -352,7 +420,7 @@ struct Summary {
     empty: usize,
     bytes: usize,
     tokens: usize,
-    per_label: BTreeMap<&'static str, u64>,
+    per_label: BTreeMap<String, u64>,
     failures: Vec<(String, String)>,
     /// Files in input directories that are not documents (README.md, …).
     skipped: Vec<String>,
@@ -369,7 +437,7 @@ impl Summary {
                 self.bytes += s.bytes;
                 self.tokens += s.tokens;
                 for (k, v) in &s.per_label {
-                    *self.per_label.entry(k).or_default() += v;
+                    *self.per_label.entry(k.clone()).or_default() += v;
                 }
             }
             Err(reason) => {

@@ -18,6 +18,8 @@ pub struct FileAst {
     pub lexicons: Vec<LexiconDecl>,
     /// `rule name { … }`.
     pub rules: Vec<RuleDecl>,
+    /// `define name: pattern`.
+    pub defines: Vec<(String, Node, SrcSpan)>,
 }
 
 /// A label declaration.
@@ -206,6 +208,8 @@ pub struct TokArg {
     pub key: String,
     /// `=` (equals) or `~` (regex).
     pub regex: bool,
+    /// `!=` / `!~`: the token must *not* match.
+    pub negated: bool,
     /// The value.
     pub value: String,
     /// Where it is written.
@@ -221,6 +225,8 @@ pub enum NodeKind {
     Lexicon(String),
     /// `&label` or `&namespace.rule`.
     RuleRef(String),
+    /// `$name`: a pattern defined with `define name: …`.
+    Macro(String),
     /// `han`, `digit`, …
     Class(CharClass),
     /// `[…]` / `[^…]`: inclusive char ranges.

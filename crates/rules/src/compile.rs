@@ -140,6 +140,7 @@ pub(crate) enum TokPred {
     WordRe(Regex),
     PosIs(String),
     PosRe(Regex),
+    Not(Box<TokPred>),
 }
 
 /// Where a rule's candidate start positions come from.
@@ -661,16 +662,34 @@ impl Compiler {
                 labels.iter().position(|l| l.name == emit.label)
             })
             .collect();
+        let mut defines: HashMap<String, (usize, Node)> = HashMap::new();
+        for (pi, pf) in parsed.iter().enumerate() {
+            for (name, node, span) in &pf.ast.defines {
+                let q = format!("{}.{name}", pf.namespace);
+                if defines.insert(q.clone(), (pi, node.clone())).is_some() {
+                    self.diag(
+                        Severity::Error,
+                        "duplicate-define",
+                        pf.file,
+                        span.clone(),
+                        format!("pattern `${q}` is defined twice"),
+                        "second definition",
+                        None,
+                    );
+                }
+            }
+        }
         let ctx = ResolveCtx {
             labels: &labels,
             lexicons: &lexicons,
             rule_ids: &rule_ids,
             rule_labels: &rule_labels,
+            defines: &defines,
         };
         for (id, pi, ri) in &rule_ids {
             let pf = &parsed[*pi];
             let r = &pf.ast.rules[*ri];
-            if let Some(rule) = self.compile_rule(&ctx, pf, r, id.clone(), &mut ac) {
+            if let Some(rule) = self.compile_rule(&ctx, &parsed, pf, r, id.clone(), &mut ac) {
                 rules.push(rule);
             }
         }
@@ -714,6 +733,19 @@ impl Compiler {
                 collect_refs(&b.pat, &mut |l| {
                     deps[r.label].insert(l);
                 });
+            }
+            // `sentence.subject` reads the zone and place results.
+            if r.emit
+                .iter()
+                .any(|(_, e)| uses_path(e, "sentence", "subject"))
+            {
+                for name in ["zone", "place"] {
+                    if let Some(l) = labels.iter().position(|x| x.name == name)
+                        && l != r.label
+                    {
+                        deps[r.label].insert(l);
+                    }
+                }
             }
         }
         let mut order = Vec::new();
@@ -765,6 +797,7 @@ impl Compiler {
     fn compile_rule(
         &mut self,
         ctx: &ResolveCtx,
+        all: &[ParsedFile],
         pf: &ParsedFile,
         r: &RuleDecl,
         id: String,
@@ -798,7 +831,16 @@ impl Compiler {
         let mut captures = Vec::new();
         let mut uses_tokens = false;
         let before = self.diags.len();
-        let pat = self.compile_node(ctx, pf, pattern, &mut captures, &mut uses_tokens, ac);
+        let mut cx = NodeCx {
+            ctx,
+            all,
+            captures: &mut captures,
+            uses_tokens: &mut uses_tokens,
+            ac,
+            expanding: Vec::new(),
+        };
+        let pat = self.compile_node(&mut cx, pf, pattern);
+        drop(cx);
         if self.diags[before..]
             .iter()
             .any(|d| d.severity == Severity::Error)
@@ -949,15 +991,8 @@ impl Compiler {
         }
     }
 
-    fn compile_node(
-        &mut self,
-        ctx: &ResolveCtx,
-        pf: &ParsedFile,
-        n: &Node,
-        captures: &mut Vec<String>,
-        uses_tokens: &mut bool,
-        ac: &mut AcBuilder,
-    ) -> Pat {
+    fn compile_node(&mut self, cx: &mut NodeCx, pf: &ParsedFile, n: &Node) -> Pat {
+        let ctx = cx.ctx;
         let span = n.span.clone();
         let mk = |kind: PatKind, len: (u32, u32)| Pat {
             kind,
@@ -979,7 +1014,7 @@ impl Compiler {
                     );
                 }
                 let chars = s.chars().count() as u32;
-                ac.add(&s, AcTarget::Literal);
+                cx.ac.add(&s, AcTarget::Literal);
                 mk(PatKind::Lit(s), (chars, chars))
             }
             NodeKind::Lexicon(name) => match ctx.lexicon(&pf.namespace, name) {
@@ -1012,6 +1047,55 @@ impl Compiler {
                     mk(PatKind::Lit(String::new()), (0, 0))
                 }
             },
+            NodeKind::Macro(name) => {
+                let found = [format!("{}.{name}", pf.namespace), name.clone()]
+                    .into_iter()
+                    .find_map(|k| ctx.defines.get(&k).map(|d| (k, d)));
+                match found {
+                    Some((key, (def_file, node))) => {
+                        if cx.expanding.contains(&key) {
+                            self.diag(
+                                Severity::Error,
+                                "recursive-define",
+                                pf.file,
+                                span.clone(),
+                                format!("pattern `${name}` refers to itself"),
+                                "recursive use",
+                                None,
+                            );
+                            return mk(PatKind::Lit(String::new()), (0, 0));
+                        }
+                        cx.expanding.push(key);
+                        let def_pf = &cx.all[*def_file];
+                        let mut p = self.compile_node(cx, def_pf, node);
+                        cx.expanding.pop();
+                        // Explain traces point at the use, in the rule's file.
+                        p.span = span.clone();
+                        p
+                    }
+                    None => {
+                        let cands: Vec<String> = ctx.defines.keys().cloned().collect();
+                        self.diag(
+                            Severity::Error,
+                            "unknown-define",
+                            pf.file,
+                            span.clone(),
+                            format!("unknown pattern `${name}`"),
+                            "not defined",
+                            Some(
+                                match did_you_mean(
+                                    name,
+                                    cands.iter().map(|c| c.rsplit('.').next().unwrap_or(c)),
+                                ) {
+                                    Some(s) => format!("did you mean `${s}`?"),
+                                    None => "define it with `define name: pattern`".into(),
+                                },
+                            ),
+                        );
+                        mk(PatKind::Lit(String::new()), (0, 0))
+                    }
+                }
+            }
             NodeKind::Class(c) => mk(PatKind::Class(*c), (1, 1)),
             NodeKind::CharSet { negated, ranges } => {
                 let written: String = ranges
@@ -1065,7 +1149,10 @@ impl Compiler {
                 negated,
                 node,
             } => {
-                let inner = self.compile_node(ctx, pf, node, &mut Vec::new(), uses_tokens, ac);
+                // Captures inside context patterns are not captures of the rule.
+                let saved = cx.captures.len();
+                let inner = self.compile_node(cx, pf, node);
+                cx.captures.truncate(saved);
                 if inner.len.1 > 64 {
                     self.diag(
                         Severity::Error,
@@ -1115,7 +1202,7 @@ impl Compiler {
                 )
             }
             NodeKind::Token(args) => {
-                *uses_tokens = true;
+                *cx.uses_tokens = true;
                 let mut preds = Vec::new();
                 for a in args {
                     let p = match (a.key.as_str(), a.regex) {
@@ -1150,15 +1237,18 @@ impl Compiler {
                             None
                         }
                     };
-                    preds.extend(p);
+                    preds.extend(p.map(|p| {
+                        if a.negated {
+                            TokPred::Not(Box::new(p))
+                        } else {
+                            p
+                        }
+                    }));
                 }
                 mk(PatKind::Tok(preds), (1, 16))
             }
             NodeKind::Seq(items) => {
-                let ps: Vec<Pat> = items
-                    .iter()
-                    .map(|i| self.compile_node(ctx, pf, i, captures, uses_tokens, ac))
-                    .collect();
+                let ps: Vec<Pat> = items.iter().map(|i| self.compile_node(cx, pf, i)).collect();
                 let len = ps.iter().fold((0u32, 0u32), |acc, p| {
                     (acc.0.saturating_add(p.len.0), acc.1.saturating_add(p.len.1))
                 });
@@ -1183,10 +1273,7 @@ impl Compiler {
                     }
                     seen.push((src, i.span.clone()));
                 }
-                let ps: Vec<Pat> = items
-                    .iter()
-                    .map(|i| self.compile_node(ctx, pf, i, captures, uses_tokens, ac))
-                    .collect();
+                let ps: Vec<Pat> = items.iter().map(|i| self.compile_node(cx, pf, i)).collect();
                 let len = ps.iter().fold((u32::MAX, 0u32), |acc, p| {
                     (acc.0.min(p.len.0), acc.1.max(p.len.1))
                 });
@@ -1229,7 +1316,7 @@ impl Compiler {
                         Some("to match a plus sign, quote it: \"+\"; to repeat, put a space after `+`".into()),
                     );
                 }
-                let inner = self.compile_node(ctx, pf, node, captures, uses_tokens, ac);
+                let inner = self.compile_node(cx, pf, node);
                 let len = (
                     inner.len.0.saturating_mul(*min),
                     inner.len.1.saturating_mul(*max),
@@ -1244,14 +1331,14 @@ impl Compiler {
                 )
             }
             NodeKind::Capture { name, node } => {
-                let idx = match captures.iter().position(|c| c == name) {
+                let idx = match cx.captures.iter().position(|c| c == name) {
                     Some(i) => i,
                     None => {
-                        captures.push(name.clone());
-                        captures.len() - 1
+                        cx.captures.push(name.clone());
+                        cx.captures.len() - 1
                     }
                 };
-                let inner = self.compile_node(ctx, pf, node, captures, uses_tokens, ac);
+                let inner = self.compile_node(cx, pf, node);
                 let len = inner.len;
                 mk(
                     PatKind::Cap {
@@ -1304,11 +1391,23 @@ impl Compiler {
     }
 }
 
+struct NodeCx<'c, 'a> {
+    ctx: &'c ResolveCtx<'a>,
+    all: &'c [ParsedFile],
+    captures: &'c mut Vec<String>,
+    uses_tokens: &'c mut bool,
+    ac: &'c mut AcBuilder,
+    /// Macros being expanded (recursion guard).
+    expanding: Vec<String>,
+}
+
 struct ResolveCtx<'a> {
     labels: &'a [Label],
     lexicons: &'a [Lexicon],
     rule_ids: &'a [(String, usize, usize)],
     rule_labels: &'a [Option<LabelId>],
+    /// `namespace.name` → (parsed file index, pattern).
+    defines: &'a HashMap<String, (usize, Node)>,
 }
 
 impl ResolveCtx<'_> {
@@ -1487,6 +1586,15 @@ impl AcBuilder {
             .build(&self.strings)
             .expect("automaton builds");
         (Some(ac), self.targets, self.strings)
+    }
+}
+
+fn uses_path(e: &Expr, root: &str, field: &str) -> bool {
+    match e {
+        Expr::Path(parts, _) => parts.len() == 2 && parts[0] == root && parts[1] == field,
+        Expr::Call(_, args, _) => args.iter().any(|a| uses_path(a, root, field)),
+        Expr::Coalesce(items) => items.iter().any(|a| uses_path(a, root, field)),
+        _ => false,
     }
 }
 

@@ -425,7 +425,9 @@ impl<'a> Scratch<'a> {
     }
 
     fn fail(&self, pos: usize, p: &Pat) {
-        let better = self.furthest.get().is_none_or(|(f, _, _)| pos >= f);
+        // The innermost element that failed at the furthest position is the
+        // most useful to show, and it is the first one recorded there.
+        let better = self.furthest.get().is_none_or(|(f, _, _)| pos > f);
         if better {
             self.furthest.set(Some((pos, p.span.start, p.span.end)));
         }
@@ -646,12 +648,7 @@ impl<'a> Scratch<'a> {
                         && (e as usize) <= win.1
                     {
                         let word = &self.text[s as usize..e as usize];
-                        let ok = preds.iter().all(|p| match p {
-                            TokPred::WordIs(w) => word == w,
-                            TokPred::WordRe(re) => re.is_match(word),
-                            TokPred::PosIs(t) => tag == t,
-                            TokPred::PosRe(re) => re.is_match(tag),
-                        });
+                        let ok = preds.iter().all(|p| tok_pred(p, word, tag));
                         if ok {
                             push_thread(
                                 out,
@@ -832,6 +829,12 @@ impl<'a> Scratch<'a> {
                     label: *label,
                     index,
                 }),
+            PatKind::Alt(items) => items
+                .iter()
+                .map(|i| self.payload(i, start, end))
+                .find(|p| *p != Payload::Text)
+                .unwrap_or(Payload::Text),
+            PatKind::Cap { node, .. } => self.payload(node, start, end),
             PatKind::Tok(_) => self
                 .tokens(start)
                 .and_then(|toks| {
@@ -935,6 +938,64 @@ impl<'a> Scratch<'a> {
         }
     }
 
+    /// The zone or place named last before the end of the match (a name
+    /// inside the match counts: 临汾开发区总投资16.5亿元), within the
+    /// sentence; else the article's subject.
+    pub(crate) fn sentence_subject(&self, pos: usize, end: usize) -> Value {
+        let st = &self.prepared.structure;
+        if let Some(si) = st.sentence_at(pos as u32) {
+            let sent = st.sentences[si].span;
+            let mut best: Option<&Match> = None;
+            for name in ["zone", "place"] {
+                let Some(l) = self.set.label_id(name) else {
+                    continue;
+                };
+                for m in &self.results[l] {
+                    if m.start >= sent.start
+                        && (m.end as usize) <= end
+                        && best.is_none_or(|b| m.start > b.start)
+                    {
+                        best = Some(m);
+                    }
+                }
+            }
+            if let Some(m) = best {
+                return match m.attrs.get("name") {
+                    Some(Value::String(s)) => Value::String(s.clone()),
+                    _ => Value::String(self.text[m.start as usize..m.end as usize].to_string()),
+                };
+            }
+        }
+        self.article_field(pos, "subject")
+    }
+
+    pub(crate) fn sentence_period(&self, pos: usize) -> Value {
+        let st = &self.prepared.structure;
+        let Some(si) = st.sentence_at(pos as u32) else {
+            return Value::Null;
+        };
+        let sent = st.sentences[si].span;
+        let ps = self.periods();
+        let in_sentence: Vec<&Period> = ps
+            .iter()
+            .filter(|p| p.start >= sent.start as usize && p.end <= sent.end as usize)
+            .collect();
+        let before = in_sentence.iter().rev().find(|p| p.end <= pos);
+        if let Some(p) = before.or_else(|| in_sentence.first()) {
+            return Value::String(p.text.clone());
+        }
+        if let Some(sec) = st.sentences[si].section {
+            let head = st.sections[sec as usize].head;
+            if let Some(p) = ps
+                .iter()
+                .find(|p| p.start >= head.start as usize && p.end <= head.end as usize)
+            {
+                return Value::String(p.text.clone());
+            }
+        }
+        Value::Null
+    }
+
     pub(crate) fn sentence_text(&self, pos: usize) -> Value {
         let st = &self.prepared.structure;
         st.sentence_at(pos as u32).map_or(Value::Null, |si| {
@@ -967,6 +1028,16 @@ fn quantity_field(q: &Quantity, field: &str) -> Value {
             .unwrap_or(Value::Null),
         "kind" => serde_json::to_value(q.kind).unwrap_or(Value::Null),
         _ => Value::Null,
+    }
+}
+
+fn tok_pred(p: &TokPred, word: &str, tag: &str) -> bool {
+    match p {
+        TokPred::WordIs(w) => word == w,
+        TokPred::WordRe(re) => re.is_match(word),
+        TokPred::PosIs(t) => tag == t,
+        TokPred::PosRe(re) => re.is_match(tag),
+        TokPred::Not(inner) => !tok_pred(inner, word, tag),
     }
 }
 

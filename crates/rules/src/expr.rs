@@ -8,12 +8,16 @@
 //! | `text(x)` | the captured text |
 //! | `canon(x)` | the canonical form (lexicon entry, or a referenced match's `canonical`), else the text |
 //! | `set(x)` | the distinct canonical forms of all `x` captures, in lexicon order |
+//! | `sort(x)` | the distinct texts of all `x` captures, sorted (an order-free name for components no lexicon lists) |
 //! | `join(list, "+")` | the list joined |
 //! | `attr(x, "name")` | same as `x.name` |
 //! | `first(a, b, …)`, `a ?? b` | the first value that is not null or empty |
 //! | `count(x)` | how many times `x` was captured |
+//! | `if(c, a, b)` | `a` if `c` is not null or empty, else `b` |
 //! | `concat(a, b, …)` | the values joined as text |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
+//! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
+//! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the one in its section head |
 
 use serde_json::{Map, Value};
 use tiqu_quantity::Decimal;
@@ -23,7 +27,7 @@ use crate::engine::{Cap, Payload, Scratch};
 
 /// Functions an expression may call.
 pub const FUNCTIONS: &[&str] = &[
-    "text", "canon", "set", "join", "attr", "first", "count", "concat",
+    "text", "canon", "set", "sort", "join", "attr", "first", "count", "concat", "if",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -78,7 +82,13 @@ impl EvalCtx<'_, '_> {
                     .scratch
                     .section_field(self.span.0, field.unwrap_or("head"));
             }
-            "sentence" => return self.scratch.sentence_text(self.span.0),
+            "sentence" => {
+                return match field {
+                    Some("subject") => self.scratch.sentence_subject(self.span.0, self.span.1),
+                    Some("period") => self.scratch.sentence_period(self.span.0),
+                    _ => self.scratch.sentence_text(self.span.0),
+                };
+            }
             "match" => {
                 return Value::String(self.scratch.text[self.span.0..self.span.1].to_string());
             }
@@ -134,6 +144,15 @@ impl EvalCtx<'_, '_> {
                 items.sort_by_key(|(o, _)| *o);
                 Value::Array(items.into_iter().map(|(_, s)| Value::String(s)).collect())
             }
+            "sort" => {
+                let mut items: Vec<String> = cap_arg(0)
+                    .iter()
+                    .map(|c| self.scratch.cap_text(c).to_string())
+                    .collect();
+                items.sort();
+                items.dedup();
+                Value::Array(items.into_iter().map(Value::String).collect())
+            }
             "join" => {
                 let list = args.first().map(|a| self.eval(a)).unwrap_or(Value::Null);
                 let sep = match args.get(1).map(|a| self.eval(a)) {
@@ -166,6 +185,15 @@ impl EvalCtx<'_, '_> {
                 .find(|v| !is_empty(v))
                 .unwrap_or(Value::Null),
             "count" => Value::from(cap_arg(0).len()),
+            "if" => {
+                let cond = args.first().map(|a| self.eval(a)).unwrap_or(Value::Null);
+                let pick = if is_empty(&cond) {
+                    args.get(2)
+                } else {
+                    args.get(1)
+                };
+                pick.map(|a| self.eval(a)).unwrap_or(Value::Null)
+            }
             "concat" => Value::String(
                 args.iter()
                     .map(|a| self.eval(a))

@@ -42,6 +42,13 @@ pub fn parse_file(file: &Arc<str>, source: &Arc<str>) -> Result<FileAst, RuleDia
             Rule::label_decl => ast.labels.push(label(decl)),
             Rule::lexicon_decl => ast.lexicons.push(lexicon(decl)),
             Rule::rule_decl => ast.rules.push(rule(decl)?),
+            Rule::define_decl => {
+                let sp = span(&decl);
+                let mut it = decl.into_inner();
+                let name = it.next().expect("ident").as_str().to_string();
+                let pat = pattern(it.next().expect("pattern"));
+                ast.defines.push((name, pat, sp));
+            }
             Rule::EOI => {}
             other => unreachable!("unexpected {other:?}"),
         }
@@ -208,7 +215,7 @@ fn rule(decl: Pair<Rule>) -> Result<RuleDecl, RuleDiagnostic> {
             Rule::priority_clause => {
                 let n = clause
                     .into_inner()
-                    .find(|p| p.as_rule() == Rule::int)
+                    .find(|p| p.as_rule() == Rule::signed_int)
                     .expect("int");
                 r.priority = n.as_str().parse().unwrap_or(i32::MAX);
             }
@@ -413,6 +420,7 @@ fn primary(p: Pair<Rule>) -> Node {
         Rule::group => return pattern(p.into_inner().next().expect("pattern")),
         Rule::lexicon_ref => NodeKind::Lexicon(p.as_str()[1..].to_string()),
         Rule::rule_ref => NodeKind::RuleRef(p.as_str()[1..].to_string()),
+        Rule::macro_ref => NodeKind::Macro(p.as_str()[1..].to_string()),
         Rule::lookaround => {
             let mut negated = false;
             let mut ahead = true;
@@ -450,11 +458,12 @@ fn primary(p: Pair<Rule>) -> Node {
                     let asp = span(&a);
                     let mut it = a.into_inner();
                     let key = it.next().expect("key").as_str().to_string();
-                    let op = it.next().expect("op").as_str() == "~";
+                    let op = it.next().expect("op").as_str();
                     let v = it.next().expect("value");
                     TokArg {
                         key,
-                        regex: op,
+                        regex: op.ends_with('~'),
+                        negated: op.starts_with('!'),
                         value: term_text(&v),
                         span: asp,
                     }
@@ -569,6 +578,7 @@ fn friendly(r: &Rule) -> String {
         | Rule::bare_literal => "a pattern element",
         Rule::lexicon_ref => "a lexicon reference (`@name`)",
         Rule::rule_ref => "a rule reference (`&name`)",
+        Rule::macro_ref => "a pattern name (`$name`)",
         Rule::quantifier => "a quantifier (`?`, `*`, `+`, `{m,n}`)",
         Rule::lexicon_entry | Rule::bare_term => "a lexicon entry",
         Rule::entry_attrs => "entry attributes (`[key: value]`)",
@@ -577,7 +587,7 @@ fn friendly(r: &Rule) -> String {
         Rule::expr | Rule::call | Rule::path => "an expression",
         Rule::string => "a quoted string",
         Rule::ident | Rule::qualified => "a name",
-        Rule::int => "a whole number",
+        Rule::int | Rule::signed_int => "a whole number",
         Rule::charset_char | Rule::charset_range => "a character",
         Rule::typed_arg => "an argument",
         Rule::tok_arg => "a token predicate (`pos=ns`, `word~\"regex\"`)",
@@ -652,7 +662,7 @@ fn syntax_hint(source: &str, pos: usize) -> Option<String> {
         c if c.is_ascii_alphabetic() => {
             let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             let known = [
-                "rule", "lexicon", "label", "include", "namespace", "doc", "priority", "match", "emit", "example",
+                "rule", "lexicon", "define", "label", "include", "namespace", "doc", "priority", "match", "emit", "example",
                 "counter", "qty", "period", "tok", "next", "prev", "not", "inside", "han", "digit", "cnum", "punct",
                 "latin", "open_quote", "close_quote", "any", "sentence_start", "sentence_end", "clause_start",
                 "clause_end",
