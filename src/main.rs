@@ -3,6 +3,7 @@
 //! A thin layer: argument parsing and output formatting live here; the work
 //! is done by the library crates (`tiqu-input`, `tiqu-text`, `tiqu-seg`, …).
 
+mod eval;
 mod num;
 mod record;
 mod rules_cli;
@@ -39,6 +40,8 @@ enum Command {
     Test(rules_cli::TestArgs),
     /// Show how the rules see a text: anchors, attempts, where a rule stopped.
     Explain(rules_cli::ExplainArgs),
+    /// Precision and recall per label against a gold standard.
+    Eval(eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Command::Check(args) => rules_cli::check(args),
         Command::Test(args) => rules_cli::test(args),
         Command::Explain(args) => rules_cli::explain(args),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(code) => code,

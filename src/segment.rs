@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde_json::json;
 use tiqu_input::{Document, Inputs, decode};
-use tiqu_seg::Segmenter;
+use tiqu_seg::{Protected, Segmenter};
 use tiqu_text::{Prepared, Span};
 
 #[derive(Debug, clap::Args)]
@@ -60,9 +60,20 @@ pub fn run(args: SegmentArgs) -> Result<ExitCode> {
 
 fn print_document(doc: &Document, seg: &Segmenter, json: bool, out: &mut impl Write) -> Result<()> {
     let p = Prepared::new(&doc.text);
+    // Quantities (221.23亿元, 30万m2) come out as one token each.
+    let quantities = tiqu_quantity::scan(&p.normalized.text);
     for (i, s) in p.structure.sentences.iter().enumerate() {
         let sentence = p.normalized_text(s.span);
-        let tokens = seg.segment(sentence);
+        let (from, to) = (s.span.start as usize, s.span.end as usize);
+        let protected: Vec<Protected> = quantities
+            .iter()
+            .filter(|q| q.start >= from && q.end <= to)
+            .map(|q| Protected {
+                range: q.start - from..q.end - from,
+                tag: "mq",
+            })
+            .collect();
+        let tokens = seg.segment_protected(sentence, &protected);
         if json {
             let toks: Vec<_> = tokens
                 .iter()

@@ -166,6 +166,26 @@ fn tag_accounts_for_every_bad_document() {
     );
 }
 
+/// The same input gives byte-identical output whatever the thread count.
+#[test]
+fn output_is_identical_across_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let p = dir.path().join(format!("t{threads}.jsonl"));
+        run(tiqu()
+            .arg("tag")
+            .arg(corpus())
+            .arg("-o")
+            .arg(&p)
+            .args(["--threads", threads, "-q"]));
+        outputs.push(std::fs::read(&p).unwrap());
+    }
+    assert!(!outputs[0].is_empty());
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
+
 #[test]
 fn strict_fails_on_failed_documents() {
     let input = tempfile::tempdir().unwrap();

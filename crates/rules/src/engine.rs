@@ -996,6 +996,25 @@ impl<'a> Scratch<'a> {
         Value::Null
     }
 
+    /// The text of the match's clause (or sentence) from its start to the
+    /// end of the match.
+    pub(crate) fn scope_text(&self, start: usize, end: usize, clause: bool) -> &str {
+        let st = &self.prepared.structure;
+        let Some(si) = st.sentence_at(start as u32) else {
+            return "";
+        };
+        let sent = st.sentences[si];
+        let mut from = sent.span.start as usize;
+        if clause {
+            for c in &st.clauses[sent.clauses.0 as usize..sent.clauses.1 as usize] {
+                if (c.span.start as usize) <= start {
+                    from = c.span.start as usize;
+                }
+            }
+        }
+        &self.text[from..end.max(from)]
+    }
+
     pub(crate) fn sentence_text(&self, pos: usize) -> Value {
         let st = &self.prepared.structure;
         st.sentence_at(pos as u32).map_or(Value::Null, |si| {

@@ -14,6 +14,8 @@
 //! | `first(a, b, …)`, `a ?? b` | the first value that is not null or empty |
 //! | `count(x)` | how many times `x` was captured |
 //! | `if(c, a, b)` | `a` if `c` is not null or empty, else `b` |
+//! | `clause_has("预计\|有望")` | true if the match's clause, up to the end of the match, contains one of the words |
+//! | `sentence_has("力争\|目标")` | the same over the sentence, up to the end of the match |
 //! | `concat(a, b, …)` | the values joined as text |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
 //! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
@@ -27,7 +29,18 @@ use crate::engine::{Cap, Payload, Scratch};
 
 /// Functions an expression may call.
 pub const FUNCTIONS: &[&str] = &[
-    "text", "canon", "set", "sort", "join", "attr", "first", "count", "concat", "if",
+    "text",
+    "canon",
+    "set",
+    "sort",
+    "join",
+    "attr",
+    "first",
+    "count",
+    "concat",
+    "if",
+    "clause_has",
+    "sentence_has",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -185,9 +198,19 @@ impl EvalCtx<'_, '_> {
                 .find(|v| !is_empty(v))
                 .unwrap_or(Value::Null),
             "count" => Value::from(cap_arg(0).len()),
+            "clause_has" | "sentence_has" => {
+                let words = match args.first().map(|a| self.eval(a)) {
+                    Some(Value::String(s)) => s,
+                    _ => return Value::Bool(false),
+                };
+                let scope = self
+                    .scratch
+                    .scope_text(self.span.0, self.span.1, name == "clause_has");
+                Value::Bool(words.split('|').any(|w| !w.is_empty() && scope.contains(w)))
+            }
             "if" => {
                 let cond = args.first().map(|a| self.eval(a)).unwrap_or(Value::Null);
-                let pick = if is_empty(&cond) {
+                let pick = if is_empty(&cond) || cond == Value::Bool(false) {
                     args.get(2)
                 } else {
                     args.get(1)
