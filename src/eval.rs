@@ -252,6 +252,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut attrs: BTreeMap<(String, String), AttrScore> = BTreeMap::new();
     let mut misses: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut false_alarms: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut wrong_attrs: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (g, ps) in gold.iter().zip(&preds) {
         for label in &gold_labels {
             let gs: Vec<&Ann> = g.annotations.iter().filter(|a| &a.label == label).collect();
@@ -290,6 +291,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                                     && !gs_.is_empty()
                                     && !ps_.is_empty()
                                     && (gs_.contains(&ps_) || ps_.contains(&gs_)));
+                            if !lenient {
+                                wrong_attrs
+                                    .entry(format!("{label}.{f}"))
+                                    .or_default()
+                                    .push(format!("{:?}: gold {:?}, got {:?}", a.text, gs_, ps_));
+                            }
                             let s = attrs.entry((label.clone(), (*f).to_string())).or_default();
                             s.total += 1;
                             s.right += usize::from(lenient);
@@ -390,6 +397,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         }
         for (l, v) in &false_alarms {
             println!("\nfalse {l} ({}):", v.len());
+            for m in v.iter().take(args.show) {
+                println!("  {m}");
+            }
+        }
+        for (a, v) in &wrong_attrs {
+            println!("\nwrong {a} ({}):", v.len());
             for m in v.iter().take(args.show) {
                 println!("  {m}");
             }

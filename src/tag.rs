@@ -64,9 +64,10 @@ const BATCH_BYTES: usize = 8 << 20;
 
 pub fn run(args: TagArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    // Rules that do not compile mean the run cannot happen: exit 2.
     let rules = match crate::rules_cli::load_rules(&args.rules, false) {
         Ok(r) => r,
-        Err(code) => return Ok(code),
+        Err(_) => return Ok(ExitCode::from(2)),
     };
     let labels = LabelFilter::new(args.labels.as_deref(), &rules)?;
     let threads = args.threads.unwrap_or(0);

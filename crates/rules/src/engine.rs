@@ -48,6 +48,8 @@ pub struct Match {
     pub priority: i32,
     /// Emitted attributes.
     pub attrs: Map<String, Value>,
+    /// What the pattern captured (for emission).
+    pub(crate) caps: Vec<Cap>,
 }
 
 /// What a capture captured.
@@ -229,11 +231,36 @@ impl RuleSet {
             if let Some(t) = trace.as_deref_mut() {
                 t.candidates.extend(candidates.iter().cloned());
             }
-            let kept = resolve(
+            let mut kept = resolve(
                 candidates,
                 self.labels[label].overlap,
                 trace.as_deref_mut().map(|t| &mut t.dropped),
             );
+            // Emit in text order; `previous(…)` sees the matches before.
+            for i in 0..kept.len() {
+                let m = &kept[i];
+                let rule = &self.rules[m.rule];
+                let ctx = EvalCtx {
+                    scratch: &scratch,
+                    caps: &m.caps,
+                    names: &rule.captures,
+                    span: (m.start as usize, m.end as usize),
+                    earlier: &kept[..i],
+                };
+                let attrs = emit(&ctx, &rule.emit);
+                kept[i].attrs = attrs;
+            }
+            if let Some(t) = trace.as_deref_mut() {
+                for d in &mut t.dropped {
+                    if let Some(w) = kept.iter().find(|k| {
+                        k.start == d.winner.start
+                            && k.end == d.winner.end
+                            && k.rule == d.winner.rule
+                    }) {
+                        d.winner.attrs = w.attrs.clone();
+                    }
+                }
+            }
             scratch.results[label] = kept;
         }
         let mut all: Vec<Match> = scratch.results.into_iter().flatten().collect();
@@ -334,19 +361,16 @@ impl RuleSet {
                     });
                 }
                 let Some(best) = best else { continue };
-                let ctx = EvalCtx {
-                    scratch: s,
-                    caps: &best.caps,
-                    names: &rule.captures,
-                    span: (start as usize, best.end),
-                };
+                // Attributes are computed after overlap resolution, for the
+                // survivors only (and so that they can see earlier ones).
                 out.push(Match {
                     rule: rid,
                     label: rule.label,
                     start,
                     end: best.end as u32,
                     priority: rule.priority,
-                    attrs: emit(&ctx, &rule.emit),
+                    attrs: Map::new(),
+                    caps: best.caps.clone(),
                 });
             }
         }

@@ -17,6 +17,7 @@
 //! | `clause_has("预计\|有望")` | true if the match's clause, up to the end of the match, contains one of the words |
 //! | `sentence_has("力争\|目标")` | the same over the sentence, up to the end of the match |
 //! | `concat(a, b, …)` | the values joined as text |
+//! | `previous("indicator")` | that attribute of the nearest earlier match of the same label in the same sentence that has it (同比下降5.6% inherits the indicator of the figure before it) |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
 //! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
 //! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the one in its section head |
@@ -41,6 +42,7 @@ pub const FUNCTIONS: &[&str] = &[
     "if",
     "clause_has",
     "sentence_has",
+    "previous",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -52,6 +54,8 @@ pub(crate) struct EvalCtx<'s, 'a> {
     pub(crate) caps: &'s [Cap],
     pub(crate) names: &'s [String],
     pub(crate) span: (usize, usize),
+    /// Matches of the same label emitted before this one, in text order.
+    pub(crate) earlier: &'s [crate::engine::Match],
 }
 
 impl EvalCtx<'_, '_> {
@@ -198,6 +202,27 @@ impl EvalCtx<'_, '_> {
                 .find(|v| !is_empty(v))
                 .unwrap_or(Value::Null),
             "count" => Value::from(cap_arg(0).len()),
+            "previous" => {
+                let attr = match args.first().map(|a| self.eval(a)) {
+                    Some(Value::String(s)) => s,
+                    _ => return Value::Null,
+                };
+                let sentence = self
+                    .scratch
+                    .prepared
+                    .structure
+                    .sentence_at(self.span.0 as u32);
+                self.earlier
+                    .iter()
+                    .rev()
+                    .take_while(|m| {
+                        self.scratch.prepared.structure.sentence_at(m.start) == sentence
+                    })
+                    .filter_map(|m| m.attrs.get(&attr))
+                    .find(|v| !is_empty(v))
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            }
             "clause_has" | "sentence_has" => {
                 let words = match args.first().map(|a| self.eval(a)) {
                     Some(Value::String(s)) => s,
