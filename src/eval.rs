@@ -141,7 +141,10 @@ fn predictions(args: &EvalArgs, gold: &[GoldDoc]) -> Result<Vec<Vec<Ann>>, ExitC
                 // A section `file#id#section` lives in `file#id` at source_start.
                 let (key, offset) = match g.source_start {
                     Some(off) => (
-                        g.doc.rsplitn(2, '#').nth(1).unwrap_or(&g.doc).to_string(),
+                        g.doc
+                            .rsplit_once('#')
+                            .map_or(g.doc.as_str(), |(head, _)| head)
+                            .to_string(),
                         off,
                     ),
                     None => (g.doc.clone(), 0),

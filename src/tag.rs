@@ -81,10 +81,13 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    let wanted: Vec<&str> = labels.wanted.iter().map(String::as_str).collect();
+    let needed = rules.labels_needed(&wanted);
     let ctx = DocContext {
         rules: &rules,
         seg: segmenter.as_ref(),
         labels: &labels,
+        needed: &needed,
     };
 
     let (mut out, manifest_path): (Box<dyn Write>, Option<PathBuf>) =
@@ -183,6 +186,8 @@ struct DocContext<'a> {
     rules: &'a RuleSet,
     seg: Option<&'a Segmenter>,
     labels: &'a LabelFilter,
+    /// Labels to run: the wanted ones and what they depend on.
+    needed: &'a [bool],
 }
 
 /// Which labels to emit.
@@ -362,7 +367,7 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
             emit(rec, &mut stats, "section");
         }
     }
-    let matches = ctx.rules.run(&prepared, ctx.seg);
+    let matches = ctx.rules.run_labels(&prepared, ctx.seg, ctx.needed);
     for m in &matches {
         let label = ctx.rules.labels[m.label].name.as_str();
         if !labels.wants(label) {

@@ -52,6 +52,23 @@
 //!   string without the policy.
 //! * A bare number coordinated with a following quantity shares its unit:
 //!   `收窄0.8和11.9个百分点` gives two percentage-point quantities.
+//! * **成 and 折 are shares of ten** (normalized in `%`): `八成` → 80, `七成六` → 76
+//!   and `三成半` → 35 (value 7.6 / 3.5; the trailing tenth must end the
+//!   expression, so `三成一致`, `三成五年` keep their reading), `七八成` → 70..80,
+//!   `七五折`/`75折` → 75, `半折` and `打对折` → 50.  A numeral above ten before 成
+//!   (`G20成员`, `歼15成功`), a Chinese numeral with a magnitude before 折 (`十折`,
+//!   `百折不挠`) and words listed in `units.toml` `[fixed] not_share` (这一成绩,
+//!   从一成立, 折合, 折旧) are not shares; 对 is a candidate only in 打(个)对折.
+//! * Fractions: `三分之二`, `三份之一`; the bare Cantonese/colloquial forms `二份一`,
+//!   `十份十一`, `三分一` only between Chinese integers when the numerator ends the
+//!   phrase, and bare 分 only as a proper fraction (`一分五` is 1.5 fen, not 5/1);
+//!   Arabic `3/5` and mixed `1 3/5` (a whole of at most three digits, one space).
+//! * Arabic forms: thousands separators, `e` exponents, `^` powers (`2^5` → 32,
+//!   `-2.5^-1` → −0.4), k/M suffixes (after a space only when the letter stands
+//!   alone: `-2.5 M`), and `7 2 折` (a letter-spaced two-digit discount).
+//! * Other currencies take a minor unit of the same base: `两美元又三美分` → 2.03 美元,
+//!   `10日元5日本銭` → 10.05 日元.
+//! * Numbers inside URLs (`http://…`, `www.…`) are never reported.
 
 #![allow(clippy::module_name_repetitions)]
 
@@ -415,11 +432,19 @@ fn read_head(text: &str, pos: usize) -> Option<Head> {
                 h.num.start = off;
                 got = true;
             }
-            Rule::slash => {
+            Rule::slash | Rule::a_mixed => {
+                let mixed = p.as_rule() == Rule::a_mixed;
                 let mut it = p.into_inner();
+                let whole = if mixed {
+                    let w = numeral::parse_arabic(it.next()?.as_str())?;
+                    it = it.next()?.into_inner();
+                    w
+                } else {
+                    Decimal::ZERO
+                };
                 let a = numeral::parse_arabic(it.next()?.as_str())?;
                 let b = numeral::parse_arabic(it.next()?.as_str())?;
-                let v = a.checked_div(b)?;
+                let v = whole + a.checked_div(b)?;
                 let mut n = dummy_num();
                 n.val.value = v.normalize();
                 n.val.has_arabic = true;
@@ -515,7 +540,9 @@ fn fraction_value<'a>(
     let den = read_numeral(it.next()?, pos, true)?;
     let mut neg = false;
     let mut nxt = it.next()?;
-    if nxt.as_rule() == Rule::frac_mid {
+    // bare 分 (三分一) must be a proper fraction: 一分五 / 三分五 are 1.5 / 3.5 fen
+    let bare_fen = nxt.as_rule() == Rule::frac_bare && nxt.as_str() == "分";
+    if matches!(nxt.as_rule(), Rule::frac_mid | Rule::frac_bare) {
         nxt = it.next()?;
     }
     if nxt.as_rule() == Rule::sign {
@@ -523,7 +550,11 @@ fn fraction_value<'a>(
         nxt = it.next()?;
     }
     let num = read_numeral(nxt, pos, true)?;
-    if den.val.value.is_zero() || den.val.lower.is_some() || num.val.lower.is_some() {
+    if den.val.value.is_zero()
+        || den.val.lower.is_some()
+        || num.val.lower.is_some()
+        || bare_fen && num.val.value >= den.val.value
+    {
         return None;
     }
     let mut v = num.val.value.checked_div(den.val.value)?;
@@ -589,11 +620,44 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
             }
         }
     }
+    // 成 and 折 are shares of ten: G20成员 and 十折 are not percents, nor is the
+    // 成/折 of a word (这一成绩, 又一成功; units.toml [fixed] not_share).
+    if let Some((u, _)) = unit {
+        let not_share = match u.name.as_str() {
+            "成" => val.value.abs() > Decimal::TEN,
+            "折" => val.has_magnitude && !val.has_arabic,
+            _ => false,
+        } || matches!(u.name.as_str(), "成" | "折") && {
+            let at = &text[skip_spaces(text, num_end)..];
+            units::TABLE
+                .not_share
+                .iter()
+                .any(|w| at.starts_with(w.as_str()))
+        };
+        if not_share && h.pct.is_none() {
+            unit = None;
+        }
+    }
     if unit_text.is_none() {
         unit_text = unit.map(|(u, _)| u.name.clone());
     }
     let mut end = unit.map_or(num_end, |(_, e)| e);
     let mut value = val.value;
+    // 七成六 (76%), 三成半 (35%): a trailing tenth after a one-digit Chinese share
+    if let Some((u, _)) = unit {
+        let one_digit = !val.has_arabic
+            && !val.has_magnitude
+            && val.lower.is_none()
+            && val.approx.is_none()
+            && value.fract().is_zero()
+            && (Decimal::ONE..=Decimal::from(9)).contains(&value);
+        if u.name == "成" && one_digit {
+            if let Some((tenth, e)) = share_tail(text, end) {
+                value += tenth;
+                end = e;
+            }
+        }
+    }
     let mut extra = Decimal::ZERO; // CNY sub-units, in 元
 
     // CNY compounds: 五元六角, 一块二, 两毛五, 三块零四
@@ -602,6 +666,12 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
             let (e, add) = cny_tail(text, end, &u.name);
             end = e;
             extra = add;
+        } else if u.dimension == Dimension::Money && u.factor == Decimal::ONE {
+            // other currencies: 两美元又三美分, 10日元5日本銭
+            if let Some((e, add)) = minor_tail(text, end, u) {
+                end = e;
+                extra = add;
+            }
         }
     }
 
@@ -627,10 +697,14 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
     lower = lower.and_then(norm);
     upper = upper.and_then(norm);
 
-    // 折: "75折" is 75%, "7.5折"/"八折" is 75%/80%
+    // 折: "75折" is 75%, "7.5折"/"八折" is 75%/80%; 半折 and 打对折 are half price
     if let Some((u, _)) = unit {
         if u.name == "折" && value >= Decimal::TEN {
             normalized = value;
+        }
+        let vt = text[h.num.start..num_end].trim_matches(is_space);
+        if u.name == "折" && matches!(vt, "半" | "对") {
+            normalized = Decimal::from(50);
         }
     }
 
@@ -786,6 +860,73 @@ fn cny_tail(text: &str, mut end: usize, unit: &str) -> (usize, Decimal) {
     (end, add)
 }
 
+/// The tenth after 七成 / 三成: one Chinese digit (七成六) or 半 (三成半) that ends the
+/// expression: followed by the end, punctuation, 的, a coordinator or a trailing
+/// qualifier, so 三成一致, 三成五年, 三成半年 keep their own reading.
+/// Returns (tenth in 成, end).
+fn share_tail(text: &str, pos: usize) -> Option<(Decimal, usize)> {
+    let p = skip_spaces(text, pos);
+    let c = text[p..].chars().next()?;
+    let d = match c {
+        '半' => 5,
+        '两' => return None,
+        c if is_cn_numeral(c) => i64::from(numeral_digit(c)?),
+        _ => return None,
+    };
+    let e = p + c.len_utf8();
+    let rest = text[e..].trim_start_matches(is_space);
+    let ends = match rest.chars().next() {
+        None => true,
+        Some(n) if n.is_alphanumeric() || matches!(n, '.' | '．' | '%' | '％') => [
+            "的", "和", "与", "及", "或", "以上", "以下", "以内", "左右", "上下",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w)),
+        Some(_) => true,
+    };
+    ends.then(|| (Decimal::new(d, 1), e))
+}
+
+fn numeral_digit(c: char) -> Option<u8> {
+    Some(match c {
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// A minor currency unit after a major one (两美元又三美分, 10日元5日本銭): an optional
+/// 又/零, a small numeral without magnitude and a unit of the same base worth less
+/// than one major unit.  Returns (end, amount in the major unit).
+fn minor_tail(text: &str, end: usize, major: &UnitDef) -> Option<(usize, Decimal)> {
+    let mut p = skip_spaces(text, end);
+    for joiner in ["又", "零"] {
+        if text[p..].starts_with(joiner) {
+            p = skip_spaces(text, p + joiner.len());
+            break;
+        }
+    }
+    let (n, _) = numeral_at(text, p)?;
+    if n.val.value >= Decimal::ONE_HUNDRED
+        || n.val.lower.is_some()
+        || n.val.value.is_sign_negative()
+    {
+        return None;
+    }
+    let (u, e) = units::match_unit(text, n.end)?;
+    if u.base != major.base || u.factor >= major.factor || u.dimension != Dimension::Money {
+        return None;
+    }
+    Some((e, n.val.value.checked_mul(u.factor)?))
+}
+
 /// A range continuation after a quantity: returns (upper value, end, unit of the upper end).
 fn range_tail(
     text: &str,
@@ -909,6 +1050,12 @@ fn is_candidate(text: &str, i: usize, c: char) -> bool {
         | '上' | '￥' | '¥' | '$' | '＄' | '€' | '£' | '人' | 'U' | 'H' | '数' | '几' | '半' => {
             true
         }
+        // 对折 (half price) only as 打对折 / 打个对折: 对折扣, 对折旧, 将纸对折 are not discounts
+        '对' => {
+            let before = &text[..i];
+            (before.ends_with('打') || before.ends_with("打个"))
+                && text[i + c.len_utf8()..].starts_with('折')
+        }
         _ => false,
     }
 }
@@ -951,10 +1098,22 @@ fn scan_mode(text: &str, mode: Mode) -> Vec<Quantity> {
     } else {
         Vec::new()
     };
+    let urls = url_spans(text);
+    let mut ui = 0;
     let mut out: Vec<Quantity> = Vec::new();
     let mut pi = 0;
     let mut i = 0;
     while i < text.len() {
+        // numbers inside URLs (…?q=30%25%2020) are not quantities
+        while ui < urls.len() && urls[ui].1 <= i {
+            ui += 1;
+        }
+        if let Some(&(us, ue)) = urls.get(ui) {
+            if us <= i {
+                i = ue;
+                continue;
+            }
+        }
         while pi < periods.len() && periods[pi].end <= i {
             pi += 1;
         }
@@ -1005,6 +1164,35 @@ fn scan_mode(text: &str, mode: Mode) -> Vec<Quantity> {
     }
     share_units(text, &mut out);
     out.retain(|q| report(text, q, mode));
+    out
+}
+
+/// Byte spans of URLs (`http://…`, `https://…`, `ftp://…`, `www.…`): from the
+/// scheme to the first whitespace, CJK or full-width character.
+fn url_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(k) = text[from..].find(['h', 'H', 'f', 'F', 'w', 'W']) {
+        let s = from + k;
+        let rest = &text[s..];
+        let head = rest.as_bytes()[..rest.len().min(8)].to_ascii_lowercase();
+        let is_url = ["http://", "https://", "ftp://", "www."]
+            .iter()
+            .any(|p| head.starts_with(p.as_bytes()))
+            && !text[..s]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
+        if !is_url {
+            from = s + 1;
+            continue;
+        }
+        let len = rest
+            .find(|c: char| !c.is_ascii_graphic())
+            .unwrap_or(rest.len());
+        out.push((s, s + len));
+        from = s + len.max(1);
+    }
     out
 }
 

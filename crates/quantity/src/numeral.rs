@@ -70,12 +70,14 @@ fn digit_of(s: &str) -> u8 {
     }
 }
 
-/// Parse an Arabic numeral as matched by the `arabic` rule (full-width allowed).
+/// Parse an Arabic numeral as matched by the `arabic` rule (full-width allowed;
+/// spaces, thousands separators, `e`/`E` exponents, `^` powers, k/M suffixes).
 pub(crate) fn parse_arabic(s: &str) -> Option<Decimal> {
     let mut mant = String::new();
     let mut exp: i64 = 0;
     let mut si: i64 = 0;
     let mut in_exp = false;
+    let mut in_pow = false;
     let mut exp_s = String::new();
     for c in s.chars() {
         let c = match c {
@@ -85,11 +87,12 @@ pub(crate) fn parse_arabic(s: &str) -> Option<Decimal> {
             c => c,
         };
         match c {
-            ',' | '，' => {}
+            ',' | '，' | ' ' | '\u{3000}' => {}
             'e' | 'E' => in_exp = true,
+            '^' => in_pow = true,
             'k' | 'K' | 'Ｋ' => si = 3,
             'M' => si = 6,
-            _ if in_exp => exp_s.push(c),
+            _ if in_exp || in_pow => exp_s.push(c),
             _ => mant.push(c),
         }
     }
@@ -101,6 +104,9 @@ pub(crate) fn parse_arabic(s: &str) -> Option<Decimal> {
         return None;
     }
     let mut v = Decimal::from_str(&mant).ok()?;
+    if in_pow {
+        v = powi(v, exp_s.trim_start_matches('+').parse().ok()?)?;
+    }
     let e = exp + si;
     if e.abs() > 20 {
         return None;
@@ -116,6 +122,19 @@ pub(crate) fn parse_arabic(s: &str) -> Option<Decimal> {
     Some(v.normalize())
 }
 
+/// `base ^ e` exactly (None on overflow or 0 ^ negative).
+fn powi(base: Decimal, e: i64) -> Option<Decimal> {
+    let mut v = Decimal::ONE;
+    for _ in 0..e.unsigned_abs() {
+        v = v.checked_mul(base)?;
+    }
+    if e < 0 {
+        Decimal::ONE.checked_div(v)
+    } else {
+        Some(v)
+    }
+}
+
 /// Convert the inner pairs of a `numeral` pair into tokens.
 pub(crate) fn tokens(pair: Pair<'_, Rule>, base: usize) -> Vec<Token> {
     let mut out = Vec::new();
@@ -124,7 +143,7 @@ pub(crate) fn tokens(pair: Pair<'_, Rule>, base: usize) -> Vec<Token> {
         let (start, end) = (base + span.start(), base + span.end());
         let s = p.as_str();
         let tok = match p.as_rule() {
-            Rule::arabic => match parse_arabic(s) {
+            Rule::arabic | Rule::a_spaced => match parse_arabic(s) {
                 Some(v) => Tok::Arabic(v),
                 None => break,
             },
@@ -468,6 +487,9 @@ fn eval_plain_checked(toks: &[Tok]) -> Result<(Decimal, bool), usize> {
                 after_more = true;
                 prev_was_unit = false;
             }
+            // reduplicated 半 (一半半, "about half") is one 半
+            Tok::Half
+                if i > 0 && toks[i - 1] == Tok::Half && (i < 2 || toks[i - 2] != Tok::Half) => {}
             Tok::Half => {
                 match num {
                     None if section.is_zero() && groups.is_empty() => {

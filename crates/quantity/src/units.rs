@@ -45,6 +45,8 @@ struct RawUnit {
 #[derive(Deserialize)]
 struct RawFixed {
     not_quantity: Vec<String>,
+    #[serde(default)]
+    not_share: Vec<String>,
 }
 
 pub(crate) struct Table {
@@ -52,6 +54,8 @@ pub(crate) struct Table {
     /// First char → indices into `units`, longest name first.
     by_first: HashMap<char, Vec<usize>>,
     pub not_quantity: Vec<String>,
+    /// Words beginning with 成/折 that are not a share of ten after a numeral.
+    pub not_share: Vec<String>,
 }
 
 pub(crate) static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -93,6 +97,7 @@ pub(crate) static TABLE: LazyLock<Table> = LazyLock::new(|| {
         units,
         by_first,
         not_quantity: raw.fixed.not_quantity,
+        not_share: raw.fixed.not_share,
     }
 });
 

@@ -239,6 +239,8 @@ pub struct RuleSet {
     pub(crate) label_order: Vec<LabelId>,
     /// Rules per label.
     pub(crate) rules_by_label: Vec<Vec<RuleId>>,
+    /// Labels each label's rules refer to.
+    pub(crate) label_deps: Vec<Vec<LabelId>>,
 }
 
 impl RuleSet {
@@ -261,6 +263,20 @@ impl RuleSet {
 
     fn automaton_pattern(&self, i: usize) -> String {
         self.ac_strings[i].clone()
+    }
+
+    /// The labels that must run to produce `wanted`: the wanted ones and,
+    /// transitively, the labels their rules refer to. Indexed by label id.
+    pub fn labels_needed(&self, wanted: &[&str]) -> Vec<bool> {
+        let mut need = vec![false; self.labels.len()];
+        let mut stack: Vec<LabelId> = wanted.iter().filter_map(|w| self.label_id(w)).collect();
+        while let Some(l) = stack.pop() {
+            if !need[l] {
+                need[l] = true;
+                stack.extend(self.label_deps.get(l).into_iter().flatten().copied());
+            }
+        }
+        need
     }
 
     /// Label id by name.
@@ -413,6 +429,9 @@ struct Compiler {
 }
 
 impl Compiler {
+    // Every diagnostic has these parts; call sites read better with them
+    // spelled out than with a builder.
+    #[allow(clippy::too_many_arguments)]
     fn diag(
         &mut self,
         severity: Severity,
@@ -699,7 +718,7 @@ impl Compiler {
         for (i, r) in rules.iter().enumerate() {
             rules_by_label[r.label].push(i);
         }
-        let label_order = self.order_labels(&labels, &rules, &rules_by_label);
+        let (label_order, label_deps) = self.order_labels(&labels, &rules, &rules_by_label);
 
         if self.diags.iter().any(|d| d.severity == Severity::Error) {
             let mut diagnostics = self.diags;
@@ -717,6 +736,7 @@ impl Compiler {
             ac_targets,
             ac_strings,
             label_order,
+            label_deps,
             rules_by_label,
         })
     }
@@ -726,7 +746,7 @@ impl Compiler {
         labels: &[Label],
         rules: &[CompiledRule],
         rules_by_label: &[Vec<RuleId>],
-    ) -> Vec<LabelId> {
+    ) -> (Vec<LabelId>, Vec<Vec<LabelId>>) {
         let mut deps: Vec<HashSet<LabelId>> = vec![HashSet::new(); labels.len()];
         for r in rules {
             for b in &r.branches {
@@ -788,10 +808,18 @@ impl Compiler {
                         Some("a rule may refer (`&label`) only to labels that do not refer back to it".into()),
                     );
                 }
-                return (0..labels.len()).collect();
+                return ((0..labels.len()).collect(), Vec::new());
             }
         }
-        order
+        let deps = deps
+            .into_iter()
+            .map(|d| {
+                let mut v: Vec<LabelId> = d.into_iter().collect();
+                v.sort_unstable();
+                v
+            })
+            .collect();
+        (order, deps)
     }
 
     fn compile_rule(

@@ -77,7 +77,7 @@ impl Diagnostic for RuleDiagnostic {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let len = self.span.end.saturating_sub(self.span.start);
         Some(Box::new(std::iter::once(miette::LabeledSpan::new(
-            Some(format!("{} ({})", self.label, self.location())),
+            Some(self.label.clone()),
             self.span.start,
             len,
         ))))
@@ -87,11 +87,13 @@ impl Diagnostic for RuleDiagnostic {
 impl RuleDiagnostic {
     /// A miette report with the file name attached, for printing.
     pub fn to_report(&self) -> miette::Report {
-        let src = NamedSource::new(self.file.to_string(), self.source_text.to_string());
+        let src = NamedSource::new(&self.file, self.source_text.to_string());
         miette::Report::new(self.clone()).with_source_code(src)
     }
 
-    /// Renders the diagnostic as text (no colours).
+    /// Renders the diagnostic like rustc: a first line
+    /// `file:line:col: error[code]: message` (line and column counted in
+    /// characters), then the source line with a caret and the hint.
     pub fn render(&self, color: bool) -> String {
         let handler = miette::GraphicalReportHandler::new_themed(if color {
             miette::GraphicalTheme::unicode()
@@ -99,8 +101,17 @@ impl RuleDiagnostic {
             miette::GraphicalTheme::unicode_nocolor()
         })
         .with_context_lines(1);
-        let mut out = String::new();
-        let src = NamedSource::new(self.file.to_string(), self.source_text.to_string());
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut out = format!(
+            "{}: {kind}[{}]: {}\n",
+            self.location(),
+            self.code,
+            self.message
+        );
+        let src = NamedSource::new(&self.file, self.source_text.to_string());
         let report = DiagWithNamedSource { inner: self, src };
         let _ = handler.render_report(&mut out, &report);
         out

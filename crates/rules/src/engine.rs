@@ -123,6 +123,10 @@ pub struct Trace {
     pub candidates: Vec<Match>,
 }
 
+/// A segmented sentence: (start, end, POS tag) per token, in normalized
+/// byte offsets.
+type SentenceTokens = Rc<Vec<(u32, u32, &'static str)>>;
+
 /// Per-document state: scans done once, results of finished labels, the
 /// lazily segmented sentences.
 pub(crate) struct Scratch<'a> {
@@ -133,7 +137,7 @@ pub(crate) struct Scratch<'a> {
     hits: Vec<Hit>,
     qty: OnceCell<Vec<Quantity>>,
     periods: OnceCell<Vec<Period>>,
-    tokens: RefCell<HashMap<usize, Rc<Vec<(u32, u32, &'static str)>>>>,
+    tokens: RefCell<HashMap<usize, SentenceTokens>>,
     results: Vec<Vec<Match>>,
     clause_starts: Vec<u32>,
     clause_ends: Vec<u32>,
@@ -144,13 +148,25 @@ impl RuleSet {
     /// Runs every rule over a prepared document. Matches come back sorted by
     /// start. `seg` is needed only if [`RuleSet::needs_tokens`].
     pub fn run(&self, doc: &Prepared, seg: Option<&Segmenter>) -> Vec<Match> {
-        self.run_inner(doc, seg, None)
+        self.run_inner(doc, seg, None, None)
+    }
+
+    /// Runs only the labels marked in `needed` (see
+    /// [`RuleSet::labels_needed`]): rules whose output nobody wants are not
+    /// run at all.
+    pub fn run_labels(
+        &self,
+        doc: &Prepared,
+        seg: Option<&Segmenter>,
+        needed: &[bool],
+    ) -> Vec<Match> {
+        self.run_inner(doc, seg, None, Some(needed))
     }
 
     /// Like [`RuleSet::run`], recording a trace for `tiqu explain`.
     pub fn run_traced(&self, doc: &Prepared, seg: Option<&Segmenter>) -> (Vec<Match>, Trace) {
         let mut trace = Trace::default();
-        let m = self.run_inner(doc, seg, Some(&mut trace));
+        let m = self.run_inner(doc, seg, Some(&mut trace), None);
         (m, trace)
     }
 
@@ -170,7 +186,11 @@ impl RuleSet {
         doc: &Prepared,
         seg: Option<&Segmenter>,
         mut trace: Option<&mut Trace>,
+        needed: Option<&[bool]>,
     ) -> Vec<Match> {
+        if needed.is_some_and(|n| !n.contains(&true)) {
+            return Vec::new();
+        }
         let text = doc.normalized.text.as_str();
         let mut hits = Vec::new();
         if let Some(ac) = &self.automaton {
@@ -218,6 +238,9 @@ impl RuleSet {
                 .push(h.start);
         }
         for &label in &self.label_order {
+            if needed.is_some_and(|n| !n[label]) {
+                continue;
+            }
             let mut candidates = Vec::new();
             for &rid in &self.rules_by_label[label] {
                 self.run_rule(
@@ -457,7 +480,7 @@ impl<'a> Scratch<'a> {
         }
     }
 
-    fn tokens(&self, pos: usize) -> Option<Rc<Vec<(u32, u32, &'static str)>>> {
+    fn tokens(&self, pos: usize) -> Option<SentenceTokens> {
         let seg = self.seg?;
         let si = self.prepared.structure.sentence_at(pos as u32)?;
         if let Some(t) = self.tokens.borrow().get(&si) {

@@ -592,13 +592,32 @@ fn friendly(r: &Rule) -> String {
         Rule::typed_arg => "an argument",
         Rule::tok_arg => "a token predicate (`pos=ns`, `word~\"regex\"`)",
         Rule::label_setting => "a setting (`overlap: longest`)",
+        Rule::kw_doc => "`doc`",
+        Rule::kw_priority => "`priority`",
+        Rule::kw_match => "`match`",
+        Rule::kw_emit => "`emit`",
+        Rule::kw_example => "`example`",
+        Rule::kw_counter => "`counter`",
+        Rule::keyword => "a rule clause",
+        Rule::entry_attr => "an attribute (`key: value`)",
+        Rule::typed
+        | Rule::typed_kind
+        | Rule::class
+        | Rule::anchor
+        | Rule::lookaround
+        | Rule::inside
+        | Rule::token_pred
+        | Rule::charset => "a pattern element",
+        Rule::negation => "`not`",
+        Rule::look_dir => "`next` or `prev`",
+        Rule::literal_value | Rule::list | Rule::null | Rule::boolean | Rule::number => "a value",
+        Rule::string_inner => "the rest of the string and a closing `\"`",
         other => return format!("{other:?}"),
     }
     .to_string()
 }
 
 fn syntax_error(file: &Arc<str>, source: &Arc<str>, e: pest::error::Error<Rule>) -> RuleDiagnostic {
-    let e = e.renamed_rules(friendly);
     let (start, end) = match e.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
@@ -620,7 +639,16 @@ fn syntax_error(file: &Arc<str>, source: &Arc<str>, e: pest::error::Error<Rule>)
             let mut exp: Vec<String> = positives.iter().map(friendly).collect();
             exp.sort();
             exp.dedup();
-            let found = source[start..end].to_string();
+            // Show a whole ASCII word (`mtach`), not just its first letter.
+            let word_end = start
+                + source[start..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(source.len() - start);
+            let found = if word_end > end {
+                source[start..word_end].to_string()
+            } else {
+                source[start..end].to_string()
+            };
             let found = if found.is_empty() {
                 "end of file".to_string()
             } else {
@@ -635,7 +663,12 @@ fn syntax_error(file: &Arc<str>, source: &Arc<str>, e: pest::error::Error<Rule>)
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let help = syntax_hint(source, start);
+    let in_pattern = matches!(
+        &e.variant,
+        pest::error::ErrorVariant::ParsingError { positives, .. }
+            if positives.iter().any(|r| matches!(r, Rule::element | Rule::primary | Rule::literal | Rule::quantifier | Rule::capture | Rule::group))
+    );
+    let help = syntax_hint(source, start, in_pattern);
     RuleDiagnostic {
         severity: Severity::Error,
         code: "syntax",
@@ -648,13 +681,14 @@ fn syntax_error(file: &Arc<str>, source: &Arc<str>, e: pest::error::Error<Rule>)
     }
 }
 
-/// A hint for common slips, judged from the text at the error.
-fn syntax_hint(source: &str, pos: usize) -> Option<String> {
+/// A hint for common slips, judged from the text at the error and from
+/// whether the parser was inside a pattern.
+fn syntax_hint(source: &str, pos: usize, in_pattern: bool) -> Option<String> {
     let rest = &source[pos..];
     let c = rest.chars().next()?;
     let before = source[..pos].trim_end();
     Some(match c {
-        '+' | ',' | '(' | ')' | '-' | '/' | '%' | '.' | ':' if !before.ends_with('"') => {
+        '+' | ',' | '(' | ')' | '-' | '/' | '%' | '.' | ':' if in_pattern && !before.ends_with('"') => {
             format!("ASCII `{c}` is syntax in patterns; to match it literally, quote it: \"{c}\"")
         }
         '“' | '”' => "curly quotes are text, not string delimiters: write strings with ASCII \"…\"".to_string(),
@@ -669,8 +703,11 @@ fn syntax_hint(source: &str, pos: usize) -> Option<String> {
             ];
             match crate::diag::did_you_mean(&word, known) {
                 Some(k) if k != word => format!("did you mean `{k}`?"),
-                _ => "plain ASCII words are not patterns: quote literal text (\"abc\"), or use `name:` to capture"
-                    .to_string(),
+                _ if in_pattern => {
+                    "plain ASCII words are not patterns: quote literal text (\"abc\"), or use `name:` to capture"
+                        .to_string()
+                }
+                _ => return None,
             }
         }
         _ => return None,

@@ -101,7 +101,7 @@ pub fn normalize(original: &str) -> Normalized {
                 original,
                 typical,
             ) {
-                out.hard_break(prev.end);
+                out.hard_break(prev.end, line.start);
             } else {
                 out.soft_break(prev.end, &original[line.start..line.end]);
             }
@@ -211,16 +211,20 @@ impl Normalizer<'_> {
         }
     }
 
-    fn hard_break(&mut self, prev_end: usize) {
+    fn hard_break(&mut self, prev_end: usize, next_start: usize) {
         self.close_paragraph();
         if self.text.is_empty() {
             return;
         }
-        // Map the `\n` to the first newline after the previous line.
-        let nl = self.original[prev_end..]
-            .find('\n')
-            .map_or(prev_end, |i| prev_end + i);
-        self.push_copy(nl, '\n');
+        // Map the `\n` to the first newline between the two lines; a break
+        // inserted inside one line (an inline byline) maps to an empty span.
+        match self.original[prev_end..next_start].find('\n') {
+            Some(i) => self.push_copy(prev_end + i, '\n'),
+            None => {
+                self.map.insert(self.text.len() as u32, next_start as u32);
+                self.text.push('\n');
+            }
+        }
         self.para_start = self.text.len() as u32;
     }
 

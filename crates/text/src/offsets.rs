@@ -19,7 +19,8 @@ pub(crate) enum SegmentKind {
     /// The normalized bytes are a verbatim copy of the original bytes.
     Copy,
     /// One normalized character replaces one original character whose UTF-8
-    /// length is `orig_len` bytes (e.g. `５` → `5`, `,` → `，`).
+    /// length is `orig_len` bytes (e.g. `５` → `5`, `,` → `，`); `orig_len` 0
+    /// marks an inserted paragraph break.
     Replace { orig_len: u8 },
 }
 
@@ -124,6 +125,12 @@ impl OffsetMapBuilder {
             kind: SegmentKind::Replace { orig_len },
         });
         self.expect_copy = None;
+    }
+
+    /// Record that the normalized character at `norm` was inserted: it
+    /// stands for no original text and maps to the empty span at `orig`.
+    pub(crate) fn insert(&mut self, norm: u32, orig: u32) {
+        self.replace(norm, orig, 0);
     }
 
     pub(crate) fn finish(self, norm_len: u32, orig_len: u32) -> OffsetMap {
