@@ -5,6 +5,7 @@
 
 mod eval;
 mod num;
+mod progress;
 mod record;
 mod rules_cli;
 mod segment;

@@ -57,3 +57,99 @@ impl<'a> Record<'a> {
         out.push(b'\n');
     }
 }
+
+/// Attributes that get their own CSV column (the common ones across the
+/// shipped labels); everything else goes into `attrs_json`.
+pub const CSV_ATTRS: &[&str] = &[
+    "canonical",
+    "kind",
+    "components",
+    "name",
+    "indicator",
+    "value",
+    "unit",
+    "normalized",
+    "base_unit",
+    "dimension",
+    "qualifier",
+    "change",
+    "subject",
+    "period",
+    "status",
+    "code",
+    "level",
+];
+
+const CSV_FIXED: &[&str] = &[
+    "doc",
+    "article",
+    "start",
+    "end",
+    "byte_start",
+    "byte_end",
+    "label",
+    "rule",
+    "text",
+];
+
+/// The CSV header row.
+pub fn csv_header() -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let cols: Vec<&str> = CSV_FIXED
+        .iter()
+        .chain(CSV_ATTRS)
+        .copied()
+        .chain(["attrs_json"])
+        .collect();
+    w.write_record(&cols).expect("in-memory CSV");
+    w.into_inner().expect("in-memory CSV")
+}
+
+fn cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        // Lists (components) as `a|b|c`, so a spreadsheet cell stays readable.
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("|"),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl Record<'_> {
+    /// Appends the record as one CSV row (same columns as [`csv_header`]).
+    pub fn write_csv(&self, out: &mut Vec<u8>) {
+        let rest: Map<String, Value> = self
+            .attrs
+            .iter()
+            .filter(|(k, _)| !CSV_ATTRS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut row: Vec<String> = vec![
+            self.doc.to_string(),
+            self.article.map_or(String::new(), |a| a.to_string()),
+            self.start.to_string(),
+            self.end.to_string(),
+            self.byte_start.to_string(),
+            self.byte_end.to_string(),
+            self.label.to_string(),
+            self.rule.to_string(),
+            self.text.to_string(),
+        ];
+        row.extend(CSV_ATTRS.iter().map(|k| cell(self.attrs.get(*k))));
+        row.push(if rest.is_empty() {
+            String::new()
+        } else {
+            Value::Object(rest).to_string()
+        });
+        let mut w = csv::Writer::from_writer(&mut *out);
+        w.write_record(&row).expect("in-memory CSV");
+        w.flush().expect("in-memory CSV");
+    }
+}

@@ -33,11 +33,15 @@ pub struct TagArgs {
     /// Files or directories to read (`.txt`, `.jsonl`, `.gz`; any encoding).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output file for the records (JSON Lines); `-` for standard output.
-    /// A manifest with one line per input document is written beside it as
+    /// Output file for the records; `-` for standard output. A manifest with
+    /// one line per input document is written beside it as
     /// `OUTPUT.manifest.jsonl`.
     #[arg(short, long, default_value = "-")]
     output: PathBuf,
+    /// Output format: one JSON object per line, or CSV with the common
+    /// attributes as columns (see docs/output.md).
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -49,18 +53,130 @@ pub struct TagArgs {
     /// rules emit, plus `article`; `section` and `sentence` on request.
     #[arg(long, value_delimiter = ',')]
     labels: Option<Vec<String>>,
+    /// Process only shard I of N (`--shard 0/4`): a stable hash of the
+    /// document id decides, so N runs together produce the single-run output.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Continue an interrupted run: keep the records of the documents its
+    /// manifest lists, drop anything written after them, and process the rest.
+    #[arg(long)]
+    resume: bool,
+    /// Documents per batch (memory is bounded by the batch size).
+    #[arg(long, default_value_t = 256, hide = true)]
+    batch_docs: usize,
     /// Exit non-zero if any document failed.
     #[arg(long)]
     strict: bool,
-    /// No summary on standard error.
+    /// No summary and no progress bar on standard error.
     #[arg(long, short)]
     quiet: bool,
 }
 
-/// Documents per batch, and text bytes per batch: a batch is cut at
-/// whichever comes first.
-const BATCH_DOCS: usize = 256;
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// JSON Lines: one record per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// `--shard I/N`.
+#[derive(Debug, Clone, Copy)]
+pub struct Shard {
+    index: u64,
+    count: u64,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}`: write the shard as I/N, e.g. 0/4"))?;
+    let index: u64 = i.parse().map_err(|_| format!("`{i}` is not a number"))?;
+    let count: u64 = n.parse().map_err(|_| format!("`{n}` is not a number"))?;
+    if count == 0 || index >= count {
+        return Err(format!("shard {index}/{count}: need 0 <= I < N"));
+    }
+    Ok(Shard { index, count })
+}
+
+impl Shard {
+    /// FNV-1a, 64 bit: stable across runs, platforms and versions.
+    fn contains(&self, id: &str) -> bool {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in id.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h % self.count == self.index
+    }
+}
+
+/// Text bytes per batch: a batch is cut at `--batch-docs` documents or at
+/// this many bytes, whichever comes first.
 const BATCH_BYTES: usize = 8 << 20;
+
+/// What an interrupted run left behind.
+struct Resumed {
+    /// Manifest lines of the documents that were completed, in order.
+    done_ids: Vec<String>,
+    /// Length of the output that belongs to them.
+    out_len: u64,
+}
+
+/// Reads the manifest of an interrupted run, cuts the output and the
+/// manifest back to the last document that was completely written.
+fn resume_state(output: &Path, manifest: &Path) -> Result<Resumed> {
+    let text = match std::fs::read_to_string(manifest) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", manifest.display())),
+    };
+    let mut done_ids = Vec::new();
+    let mut out_len = 0u64;
+    let mut kept_bytes = 0usize;
+    for line in text.split_inclusive('\n') {
+        // A line without its newline was torn by the interruption.
+        if !line.ends_with('\n') {
+            break;
+        }
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            break;
+        };
+        let (Some(id), Some(end)) = (v["doc"].as_str(), v["out_end"].as_u64()) else {
+            bail!(
+                "{}: not a manifest that --resume can continue (no `out_end`)",
+                manifest.display()
+            );
+        };
+        done_ids.push(id.to_string());
+        out_len = end;
+        kept_bytes += line.len();
+    }
+    let out_actual = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+    if out_actual < out_len {
+        bail!(
+            "{} is shorter ({out_actual} bytes) than its manifest says ({out_len}); cannot resume",
+            output.display()
+        );
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(output)?
+        .set_len(out_len)?;
+    if kept_bytes < text.len() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(manifest)?
+            .set_len(kept_bytes as u64)?;
+    }
+    Ok(Resumed { done_ids, out_len })
+}
+
+/// What the reader thread sends: a batch, or the reason it had to stop.
+type BatchMsg = Result<Vec<Item>, String>;
 
 pub fn run(args: TagArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -75,96 +191,164 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
         .num_threads(threads)
         .build()
         .context("cannot start the worker threads")?;
-    // Segmentation only when something needs tokens.
-    let segmenter = if rules.needs_tokens() || labels.wants("sentence") {
+    let wanted: Vec<&str> = labels.wanted.iter().map(String::as_str).collect();
+    let needed = rules.labels_needed(&wanted);
+    // Segmentation only when something that will run needs tokens.
+    let segmenter = if rules.needs_tokens_for(&needed) || labels.wants("sentence") {
         crate::rules_cli::segmenter_for(&rules).or_else(|| Some(Segmenter::new()))
     } else {
         None
     };
-    let wanted: Vec<&str> = labels.wanted.iter().map(String::as_str).collect();
-    let needed = rules.labels_needed(&wanted);
     let ctx = DocContext {
         rules: &rules,
         seg: segmenter.as_ref(),
         labels: &labels,
         needed: &needed,
+        format: args.format,
     };
-
-    let (mut out, manifest_path): (Box<dyn Write>, Option<PathBuf>) =
-        if args.output.as_os_str() == "-" {
-            (Box::new(BufWriter::new(std::io::stdout().lock())), None)
-        } else {
-            if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
-            }
-            let f = File::create(&args.output)
-                .with_context(|| format!("cannot create {}", args.output.display()))?;
-            (
-                Box::new(BufWriter::with_capacity(1 << 20, f)),
-                Some(manifest_path_for(&args.output)),
-            )
-        };
-    let mut manifest: Option<BufWriter<File>> = match &manifest_path {
-        Some(p) => Some(BufWriter::new(
-            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => None,
-    };
-
     for p in &args.paths {
         if !p.exists() {
             bail!("{}: no such file or directory", p.display());
         }
     }
-    let (tx, rx) = crossbeam_channel::bounded::<Vec<Item>>(2);
+
+    let to_stdout = args.output.as_os_str() == "-";
+    if args.resume && to_stdout {
+        bail!("--resume needs an output file (-o FILE)");
+    }
+    let manifest_path = (!to_stdout).then(|| manifest_path_for(&args.output));
+    let mut resumed = Resumed {
+        done_ids: Vec::new(),
+        out_len: 0,
+    };
+    let (mut out, mut manifest): (Box<dyn Write>, Option<BufWriter<File>>) = if to_stdout {
+        (Box::new(BufWriter::new(std::io::stdout().lock())), None)
+    } else {
+        if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let mpath = manifest_path.as_ref().expect("file output has a manifest");
+        if args.resume {
+            resumed = resume_state(&args.output, mpath)?;
+        }
+        let open = |p: &Path| -> Result<File> {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(args.resume)
+                .truncate(!args.resume)
+                .open(p)
+                .with_context(|| format!("cannot create {}", p.display()))
+        };
+        (
+            Box::new(BufWriter::with_capacity(1 << 20, open(&args.output)?)),
+            Some(BufWriter::new(open(mpath)?)),
+        )
+    };
+    let mut written = resumed.out_len;
+    if args.format == Format::Csv && written == 0 {
+        let header = crate::record::csv_header();
+        out.write_all(&header)?;
+        written += header.len() as u64;
+    }
+
+    let (tx, rx) = crossbeam_channel::bounded::<BatchMsg>(2);
     let inputs = Inputs::new(&args.paths);
     let skipped = inputs.skipped().to_vec();
+    let progress = crate::progress::Progress::new(args.quiet, &args.paths);
+    let shard = args.shard;
+    let batch_docs = args.batch_docs.max(1);
+    let done_ids = std::mem::take(&mut resumed.done_ids);
+    let already_done = done_ids.len();
     let reader = std::thread::spawn(move || {
-        let mut batch = Vec::with_capacity(BATCH_DOCS);
+        let mut batch = Vec::with_capacity(batch_docs);
         let mut bytes = 0usize;
+        let mut seen = 0usize;
         for item in inputs {
+            let id = match &item {
+                Ok(d) => d.id.as_str(),
+                Err(e) => e.id.as_str(),
+            };
+            if shard.is_some_and(|s| !s.contains(id)) {
+                continue;
+            }
+            // The interrupted run covered the first documents: skip them,
+            // checking that they are the same documents.
+            if seen < done_ids.len() {
+                if done_ids[seen] != id {
+                    let _ = tx.send(Err(format!(
+                        "cannot resume: document {} of this run is `{id}`, but the interrupted run had `{}` there; were the inputs or options changed?",
+                        seen + 1,
+                        done_ids[seen]
+                    )));
+                    return;
+                }
+                seen += 1;
+                continue;
+            }
             bytes += item.as_ref().map_or(0, |d| d.text.len());
             batch.push(item);
-            if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
-                if tx.send(std::mem::take(&mut batch)).is_err() {
+            if batch.len() >= batch_docs || bytes >= BATCH_BYTES {
+                if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
                     return;
                 }
                 bytes = 0;
             }
         }
+        if seen < done_ids.len() {
+            let _ = tx.send(Err(format!(
+                "cannot resume: the interrupted run had {} documents, this run has only {seen}",
+                done_ids.len()
+            )));
+            return;
+        }
         if !batch.is_empty() {
-            let _ = tx.send(batch);
+            let _ = tx.send(Ok(batch));
         }
     });
 
     let mut summary = Summary {
         skipped,
+        resumed: already_done,
         ..Summary::default()
     };
-    for batch in rx {
+    for msg in rx {
+        let batch = match msg {
+            Ok(b) => b,
+            Err(reason) => bail!(reason),
+        };
         let results: Vec<Processed> = pool.install(|| {
             batch
                 .par_iter()
                 .map(|item| process_item(item, &ctx))
                 .collect()
         });
-        for r in results {
+        // Records first, then (after they are flushed) the manifest lines
+        // that vouch for them: a killed run leaves no record without its
+        // manifest line that `--resume` would keep.
+        let mut lines = Vec::with_capacity(results.len());
+        for r in &results {
             out.write_all(&r.records)?;
-            if let Some(m) = &mut manifest {
-                serde_json::to_writer(&mut *m, &r.manifest_line())?;
+            written += r.records.len() as u64;
+            lines.push(r.manifest_line(written));
+            summary.add(r);
+            progress.add(r.input_bytes());
+        }
+        out.flush()?;
+        if let Some(m) = &mut manifest {
+            for line in lines {
+                serde_json::to_writer(&mut *m, &line)?;
                 m.write_all(b"\n")?;
             }
-            summary.add(&r);
+            m.flush()?;
         }
     }
     reader
         .join()
         .map_err(|_| anyhow::anyhow!("the input reader thread panicked"))?;
     out.flush()?;
-    if let Some(m) = &mut manifest {
-        m.flush()?;
-    }
+    progress.finish();
     if !args.quiet {
         summary.print(started.elapsed().as_secs_f64(), manifest_path.as_deref());
     }
@@ -188,6 +372,7 @@ struct DocContext<'a> {
     labels: &'a LabelFilter,
     /// Labels to run: the wanted ones and what they depend on.
     needed: &'a [bool],
+    format: Format,
 }
 
 /// Which labels to emit.
@@ -246,11 +431,18 @@ struct DocStats {
 }
 
 impl Processed {
-    fn manifest_line(&self) -> Value {
+    fn input_bytes(&self) -> usize {
+        self.status.as_ref().map_or(0, |s| s.bytes)
+    }
+
+    /// The manifest line; `out_end` is the output length after this
+    /// document's records (what `--resume` truncates back to).
+    fn manifest_line(&self, out_end: u64) -> Value {
         match &self.status {
             Ok(s) => json!({
                 "doc": self.id,
                 "status": "ok",
+                "out_end": out_end,
                 "records": s.per_label.values().sum::<u64>(),
                 "bytes": s.bytes,
                 "encoding": s.encoding,
@@ -262,6 +454,7 @@ impl Processed {
             Err(reason) => json!({
                 "doc": self.id,
                 "status": "error",
+                "out_end": out_end,
                 "records": 0,
                 "error": reason,
             }),
@@ -316,8 +509,12 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
         sentences: st.sentences.len(),
         ..DocStats::default()
     };
+    let format = ctx.format;
     let mut emit = |rec: Record, stats: &mut DocStats, label: &str| {
-        rec.write_jsonl(&mut out);
+        match format {
+            Format::Jsonl => rec.write_jsonl(&mut out),
+            Format::Csv => rec.write_csv(&mut out),
+        }
         match stats.per_label.get_mut(label) {
             Some(n) => *n += 1,
             None => {
@@ -430,6 +627,8 @@ struct Summary {
     failures: Vec<(String, String)>,
     /// Files in input directories that are not documents (README.md, …).
     skipped: Vec<String>,
+    /// Documents an interrupted run had completed (`--resume`).
+    resumed: usize,
 }
 
 impl Summary {
@@ -486,6 +685,12 @@ impl Summary {
         }
         if self.failed > self.failures.len() {
             eprintln!("… and {} more failed", self.failed - self.failures.len());
+        }
+        if self.resumed > 0 {
+            eprintln!(
+                "resumed: {} document(s) were done by the interrupted run",
+                self.resumed
+            );
         }
         if !self.skipped.is_empty() {
             eprintln!(

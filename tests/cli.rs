@@ -241,3 +241,152 @@ fn segment_tokens_map_back() {
         );
     }
 }
+
+/// A JSON Lines corpus of `n` small documents built from the sample pages.
+fn synthetic_corpus(dir: &Path, n: usize) -> PathBuf {
+    let mut sentences = Vec::new();
+    for e in std::fs::read_dir(corpus()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            let t = std::fs::read_to_string(p).unwrap().replace('\n', "");
+            sentences.extend(t.split('。').filter(|s| s.len() > 30).map(str::to_string));
+        }
+    }
+    sentences.sort();
+    let path = dir.join("docs.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    for i in 0..n {
+        let text = format!(
+            "{}。{}。",
+            sentences[i % sentences.len()],
+            sentences[(i * 7 + 3) % sentences.len()]
+        );
+        let line =
+            serde_json::json!({"id": format!("d{i:04}"), "date": "2024-07-01", "text": text});
+        writeln!(f, "{line}").unwrap();
+    }
+    path
+}
+
+/// `--shard I/N` runs together produce exactly the single run's records.
+#[test]
+fn shards_union_to_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic_corpus(dir.path(), 120);
+    let whole = dir.path().join("whole.jsonl");
+    run(tiqu()
+        .arg("tag")
+        .arg(&input)
+        .arg("-o")
+        .arg(&whole)
+        .arg("-q"));
+    let mut union: Vec<String> = Vec::new();
+    let mut docs = 0;
+    for i in 0..3 {
+        let p = dir.path().join(format!("s{i}.jsonl"));
+        run(tiqu().arg("tag").arg(&input).arg("-o").arg(&p).args([
+            "-q",
+            "--shard",
+            &format!("{i}/3"),
+        ]));
+        let text = std::fs::read_to_string(&p).unwrap();
+        union.extend(text.lines().map(str::to_string));
+        let manifest = jsonl(&dir.path().join(format!("s{i}.jsonl.manifest.jsonl")));
+        assert!(!manifest.is_empty(), "shard {i} is empty");
+        docs += manifest.len();
+    }
+    let mut whole_lines: Vec<String> = std::fs::read_to_string(&whole)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    union.sort();
+    whole_lines.sort();
+    assert_eq!(docs, 120);
+    assert_eq!(union, whole_lines);
+}
+
+/// A run killed with SIGKILL midway and continued with `--resume` writes
+/// exactly what an uninterrupted run writes.
+#[test]
+fn killed_run_resumes_without_loss_or_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic_corpus(dir.path(), 400);
+    let out = dir.path().join("r.jsonl");
+    let manifest = dir.path().join("r.jsonl.manifest.jsonl");
+    let mut child = tiqu()
+        .arg("tag")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["-q", "--threads", "1", "--batch-docs", "2"])
+        .spawn()
+        .unwrap();
+    // Wait until part of the work is done, then kill it hard.
+    let started = std::time::Instant::now();
+    loop {
+        let done = std::fs::read_to_string(&manifest)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        if done >= 20 || started.elapsed() > std::time::Duration::from_secs(120) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    let status = child.wait().unwrap();
+    let partial = std::fs::read_to_string(&manifest).unwrap().lines().count();
+    assert!(
+        !status.success() && partial < 400,
+        "the run finished before it could be killed ({partial} documents)"
+    );
+    let o =
+        run(tiqu()
+            .arg("tag")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .args(["--resume", "--threads", "2"]));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("were done by the interrupted run"));
+    let fresh = dir.path().join("u.jsonl");
+    run(tiqu()
+        .arg("tag")
+        .arg(&input)
+        .arg("-o")
+        .arg(&fresh)
+        .arg("-q"));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&fresh).unwrap());
+    assert_eq!(
+        std::fs::read(&manifest).unwrap(),
+        std::fs::read(dir.path().join("u.jsonl.manifest.jsonl")).unwrap()
+    );
+}
+
+/// CSV output: a header and one row per record, the same records as JSONL.
+#[test]
+fn csv_output_has_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("t.jsonl");
+    let c = dir.path().join("t.csv");
+    run(tiqu().arg("tag").arg(corpus()).arg("-o").arg(&j).arg("-q"));
+    run(tiqu()
+        .arg("tag")
+        .arg(corpus())
+        .arg("-o")
+        .arg(&c)
+        .args(["-q", "--format", "csv"]));
+    let records = jsonl(&j);
+    let mut rdr = csv::Reader::from_path(&c).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), records.len());
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    for (row, rec) in rows.iter().zip(&records) {
+        assert_eq!(row.get(col("text")).unwrap(), rec["text"].as_str().unwrap());
+        assert_eq!(
+            row.get(col("label")).unwrap(),
+            rec["label"].as_str().unwrap()
+        );
+        assert_eq!(row.get(col("start")).unwrap(), rec["start"].to_string());
+    }
+}

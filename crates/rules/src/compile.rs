@@ -249,6 +249,13 @@ impl RuleSet {
         self.rules.iter().any(|r| r.uses_tokens)
     }
 
+    /// Whether any rule of the labels marked in `needed` needs segmentation.
+    pub fn needs_tokens_for(&self, needed: &[bool]) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.uses_tokens && needed.get(r.label).copied().unwrap_or(false))
+    }
+
     /// The words of every lexicon (canonical forms and aliases), for the
     /// segmenter's user dictionary so that they stay whole.
     pub fn lexicon_words(&self) -> Vec<String> {
