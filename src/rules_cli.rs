@@ -263,7 +263,7 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode> {
                 continue;
             }
             println!(
-                "  {:?} ({}) lost to {:?} ({}) under `overlap: {:?}`",
+                "  {:?} ({}) lost to {:?} ({}) under `overlap: {}`",
                 snippet(d.lost.start, d.lost.end),
                 set.rules[d.lost.rule].id,
                 snippet(d.winner.start, d.winner.end),

@@ -72,6 +72,7 @@
 
 #![allow(clippy::module_name_repetitions)]
 
+mod lex;
 mod numeral;
 mod period;
 mod units;
@@ -321,6 +322,7 @@ fn skip_spaces(text: &str, pos: usize) -> usize {
 }
 
 /// A numeral evaluated in place.
+#[derive(Debug)]
 struct Num {
     val: NumVal,
     start: usize,
@@ -351,9 +353,19 @@ fn read_numeral(pair: Pair<'_, Rule>, base: usize, whole: bool) -> Option<Num> {
 
 /// Parse a bare numeral at `pos` (no unit).
 fn numeral_at(text: &str, pos: usize) -> Option<(Num, Vec<numeral::Token>)> {
-    let mut pairs = QParser::parse(Rule::numeral, window(text, pos)).ok()?;
-    let pair = pairs.next()?;
-    let toks = tokens(pair, pos);
+    let (toks, _) = lex::numeral(window(text, pos), 0, pos)?;
+    #[cfg(debug_assertions)]
+    {
+        let pest = QParser::parse(Rule::numeral, window(text, pos))
+            .ok()
+            .and_then(|mut p| p.next())
+            .map(|p| tokens(p, pos));
+        assert_eq!(
+            format!("{:?}", Some(&toks)),
+            format!("{:?}", pest.as_ref()),
+            "numeral lexer differs from pest at {pos} in {text:?}"
+        );
+    }
     let v = eval_longest(&toks)?;
     let end = toks[v.used - 1].end;
     let start = toks.first()?.start;
@@ -378,6 +390,7 @@ pub(crate) fn window(text: &str, pos: usize) -> &str {
 /// No quantity or period is longer than this many bytes.
 pub(crate) const WINDOW: usize = 320;
 
+#[derive(Debug)]
 struct Head {
     qual: Option<String>,
     currency: Option<String>,
@@ -401,7 +414,57 @@ fn pct_factor(s: &str) -> Decimal {
     }
 }
 
+/// Read the `head` rule at `pos`: by hand for the common forms (a numeral with
+/// optional qualifier, currency and sign), with pest for the rest.
 fn read_head(text: &str, pos: usize) -> Option<Head> {
+    match read_head_fast(text, pos) {
+        Some(h) => {
+            #[cfg(debug_assertions)]
+            assert_eq!(
+                format!("{h:?}"),
+                format!("{:?}", read_head_pest(text, pos)),
+                "hand-written head differs from pest at {pos} in {text:?}"
+            );
+            h
+        }
+        None => read_head_pest(text, pos),
+    }
+}
+
+/// The hand-written `head`: `Some(result)` when it is decided, `None` when one of the
+/// rarer alternatives (percent_of, slash, mixed, fraction) could match and pest must
+/// read it.
+#[allow(clippy::option_option)]
+fn read_head_fast(text: &str, pos: usize) -> Option<Option<Head>> {
+    let w = window(text, pos);
+    let (qual, cur, sign, p) = lex::head_prefix(w);
+    let Some((toks, e)) = lex::numeral(w, p, pos) else {
+        // every alternative of `head` starts with a numeral token
+        return Some(None);
+    };
+    if lex::needs_full_head(w, e) {
+        return None;
+    }
+    let Some(v) = eval_longest(&toks) else {
+        return Some(None);
+    };
+    let mut h = Head {
+        qual: qual.map(str::to_string),
+        currency: cur.map(str::to_string),
+        negative: matches!(sign, Some("负" | "-" | "－" | "−")),
+        num: Num {
+            start: toks[0].start,
+            end: toks[v.used - 1].end,
+            val: v,
+        },
+        pct: None,
+        fraction: false,
+    };
+    apply_sign(&mut h);
+    Some(Some(h))
+}
+
+fn read_head_pest(text: &str, pos: usize) -> Option<Head> {
     let pair = parse_rule(Rule::head, text, pos)?;
     let mut h = Head {
         qual: None,
@@ -475,6 +538,11 @@ fn read_head(text: &str, pos: usize) -> Option<Head> {
     if !got {
         return None;
     }
+    apply_sign(&mut h);
+    Some(h)
+}
+
+fn apply_sign(h: &mut Head) {
     if h.negative {
         h.num.val.value = -h.num.val.value;
         h.num.val.lower = h.num.val.lower.map(|v| -v);
@@ -484,7 +552,6 @@ fn read_head(text: &str, pos: usize) -> Option<Head> {
             h.num.val.upper = Some(l.max(u));
         }
     }
-    Some(h)
 }
 
 fn dummy_num() -> Num {
@@ -732,9 +799,9 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
 
     // trailing qualifier: 以上, 左右
     let q_at = skip_spaces(text, end);
-    if let Some(p) = parse_rule(Rule::post_qual, text, q_at) {
-        end = q_at + p.as_span().end();
-        qualifier = Some(Qualifier::from_word(p.as_str()));
+    if let Some(p) = lex::post_qual(&text[q_at..]) {
+        end = q_at + p.len();
+        qualifier = Some(Qualifier::from_word(p));
     }
     if let Some(q) = &qualifier {
         match q.kind {
@@ -934,6 +1001,9 @@ fn range_tail(
     unit: Option<&'static UnitDef>,
     pct: bool,
 ) -> Option<(Decimal, Decimal, usize, Option<&'static UnitDef>)> {
+    if !lex::may_range(window(text, pos)) {
+        return None;
+    }
     let pair = parse_rule(Rule::range_tail, text, pos)?;
     let mut hi: Option<Num> = None;
     let mut pct2 = false;
@@ -1084,9 +1154,13 @@ pub fn scan_numbers(text: &str) -> Vec<Quantity> {
 
 fn starts_fixed(text: &str, i: usize) -> Option<usize> {
     let rest = &text[i..];
-    units::TABLE
-        .not_quantity
+    let table = &*units::TABLE;
+    let first = rest.chars().next()?;
+    table
+        .not_quantity_by_first
+        .get(&first)?
         .iter()
+        .map(|&k| &table.not_quantity[k])
         .filter(|w| rest.starts_with(w.as_str()) && !rest[w.len()..].starts_with("分之"))
         .map(String::len)
         .max()
@@ -1312,8 +1386,7 @@ fn share_units(text: &str, qs: &mut [Quantity]) {
             continue;
         }
         let between = &text[a.end..b.start];
-        let ok = QParser::parse(Rule::coord, between)
-            .is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == between));
+        let ok = lex::is_coord(between);
         if !ok || between == "，" || between == "," {
             continue;
         }

@@ -490,6 +490,141 @@ fn is_period_start(c: char) -> bool {
         )
 }
 
+/// A character of `p_num`, `p_year` or `p_qnum`: `adig | c_digit | c_zero | c_small`.
+fn is_num_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+        || matches!(
+            c,
+            '一' | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '壹'
+                | '贰'
+                | '叁'
+                | '肆'
+                | '伍'
+                | '陆'
+                | '柒'
+                | '捌'
+                | '玖'
+                | '幺'
+                | '零'
+                | '〇'
+                | '十'
+                | '拾'
+                | '百'
+                | '佰'
+                | '千'
+                | '仟'
+        )
+}
+
+/// A cheap necessary condition for the `period` rule to match at `i` (whose char is
+/// `c`), so that [`build`] (a pest parse) runs only where a period can start.
+fn may_start(text: &str, i: usize, c: char) -> bool {
+    let next = |k: usize| text[k..].chars().next();
+    let after = i + c.len_utf8();
+    match c {
+        // ("截至" | "截止到" | "截止")
+        '截' => matches!(next(after), Some('至' | '止')),
+        // ("从" | "自") ~ sp ~ p_core
+        '从' | '自' => core_may_start(text, skip_sp(text, after)),
+        // "到" ~ &(p_core)
+        '到' => core_may_start(text, after),
+        // p_events: "前" ~ (c_digit | ASCII_DIGIT+) ~ …
+        '前' => {
+            core_may_start(text, i)
+                || next(after).is_some_and(|n| {
+                    n.is_ascii_digit() || (is_num_char(n) && !n.is_ascii_digit() && is_cn_digit(n))
+                })
+        }
+        _ => core_may_start(text, i),
+    }
+}
+
+fn is_cn_digit(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '壹'
+            | '贰'
+            | '叁'
+            | '肆'
+            | '伍'
+            | '陆'
+            | '柒'
+            | '捌'
+            | '玖'
+            | '幺'
+    )
+}
+
+fn skip_sp(text: &str, i: usize) -> usize {
+    let r = &text[i..];
+    i + (r.len() - r.trim_start_matches([' ', '\u{3000}', '\u{a0}', '\t']).len())
+}
+
+/// A necessary condition for `p_core` at `i`.
+fn core_may_start(text: &str, i: usize) -> bool {
+    let mut it = text[i..].chars();
+    let Some(c) = it.next() else {
+        return false;
+    };
+    let n = it.next();
+    match c {
+        // p_rel
+        '今' | '去' | '明' | '当' | '本' | '全' => n == Some('年'),
+        // p_rel 前年, p_quarters 前三季度 / 前两个季度
+        '前' => matches!(n, Some('年' | '三' | '两' | '二' | '3' | '2')),
+        // p_rel 上年, p_half
+        '上' => matches!(n, Some('年' | '半')),
+        '下' => n == Some('半'),
+        // p_quarter: "第" ~ p_qnum
+        '第' => matches!(n, Some('一' | '二' | '三' | '四' | '1' | '2' | '3' | '4')),
+        // "年" ~ &("底" | "末" | "内" | "中" | "初")
+        '年' => matches!(n, Some('底' | '末' | '内' | '中' | '初')),
+        // p_fyp: "“"? ~ "十" ~ ("一" | … | "六") ~ "五"
+        '“' => n == Some('十'),
+        '十' if matches!(n, Some('一' | '二' | '三' | '四' | '五' | '六')) => true,
+        // p_num / p_year / p_yrange / p_qnum: at most four numeral characters, then
+        // (after spaces) 年, 月, 季 or a range separator
+        c if is_num_char(c) => {
+            let mut j = i;
+            let mut run = 0;
+            for d in text[i..].chars() {
+                if !is_num_char(d) {
+                    break;
+                }
+                run += 1;
+                if run > 4 {
+                    return false;
+                }
+                j += d.len_utf8();
+            }
+            let k = skip_sp(text, j);
+            text[k..].starts_with([
+                '年', '月', '季', '-', '－', '—', '–', '~', '～', '〜', '至', '到',
+            ])
+        }
+        _ => false,
+    }
+}
+
 /// The longest period starting exactly at byte `pos`.
 #[must_use]
 pub fn period_at(text: &str, pos: usize) -> Option<Period> {
@@ -513,7 +648,7 @@ pub fn scan_periods(text: &str) -> Vec<Period> {
         let inside = prev
             .is_some_and(|p| p.is_ascii_digit() || ('０'..='９').contains(&p) || p == '.')
             && (c.is_ascii_digit() || ('０'..='９').contains(&c));
-        if is_period_start(c) && !inside {
+        if is_period_start(c) && !inside && may_start(text, i, c) {
             if let Some(p) = build(text, i) {
                 if p.end > i {
                     i = p.end;

@@ -54,6 +54,8 @@ pub(crate) struct Table {
     /// First char → indices into `units`, longest name first.
     by_first: HashMap<char, Vec<usize>>,
     pub not_quantity: Vec<String>,
+    /// First char → indices into `not_quantity`.
+    pub not_quantity_by_first: HashMap<char, Vec<usize>>,
     /// Words beginning with 成/折 that are not a share of ten after a numeral.
     pub not_share: Vec<String>,
 }
@@ -93,9 +95,16 @@ pub(crate) static TABLE: LazyLock<Table> = LazyLock::new(|| {
     for v in by_first.values_mut() {
         v.sort_by_key(|&i| std::cmp::Reverse(units[i].name.chars().count()));
     }
+    let mut not_quantity_by_first: HashMap<char, Vec<usize>> = HashMap::new();
+    for (i, w) in raw.fixed.not_quantity.iter().enumerate() {
+        if let Some(c) = w.chars().next() {
+            not_quantity_by_first.entry(c).or_default().push(i);
+        }
+    }
     Table {
         units,
         by_first,
+        not_quantity_by_first,
         not_quantity: raw.fixed.not_quantity,
         not_share: raw.fixed.not_share,
     }

@@ -41,6 +41,18 @@ pub enum Overlap {
     All,
 }
 
+impl std::fmt::Display for Overlap {
+    /// As written in rule files (`overlap: longest`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Overlap::Longest => "longest",
+            Overlap::Leftmost => "leftmost",
+            Overlap::Priority => "priority",
+            Overlap::All => "all",
+        })
+    }
+}
+
 /// A label: the kind of record rules emit.
 #[derive(Debug, Clone)]
 pub struct Label {
@@ -1337,10 +1349,20 @@ impl Compiler {
                 // `承诺制+标准地` reads as a plus sign but is a quantifier.
                 let src = &self.files[pf.file].text;
                 let after = src[span.end..].chars().next();
-                if src[..span.end].ends_with('+')
-                    && !explicit_max
-                    && after.is_some_and(|c| !c.is_whitespace() && !matches!(c, ')' | '|'))
-                {
+                // Suspicious: `承诺制+标准地` (another element right after) or
+                // `承诺制 + 标准地` (a `+` standing apart, as in prose).
+                let spaced_before = src[..span.end - 1].ends_with(char::is_whitespace);
+                let element_after = after
+                    .is_some_and(|c| !c.is_whitespace() && !matches!(c, ')' | '|'))
+                    || (spaced_before
+                        && src[span.end..]
+                            .trim_start()
+                            .chars()
+                            .next()
+                            .is_some_and(|c| {
+                                !matches!(c, ')' | '|' | '}') && !c.is_ascii_alphabetic()
+                            }));
+                if src[..span.end].ends_with('+') && !explicit_max && element_after {
                     self.diag(
                         Severity::Warning,
                         "ambiguous-plus",

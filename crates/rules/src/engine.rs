@@ -881,7 +881,10 @@ impl<'a> Scratch<'a> {
                 .map(|i| self.payload(i, start, end))
                 .find(|p| *p != Payload::Text)
                 .unwrap_or(Payload::Text),
-            PatKind::Cap { node, .. } => self.payload(node, start, end),
+            // `p:period?` keeps the period's fields, like `(p:period)?`.
+            PatKind::Cap { node, .. } | PatKind::Repeat { node, .. } => {
+                self.payload(node, start, end)
+            }
             PatKind::Tok(_) => self
                 .tokens(start)
                 .and_then(|toks| {

@@ -131,7 +131,7 @@ impl RuleSet {
                             .filter(|d| d.lost.rule == rid)
                             .map(|d| {
                                 format!(
-                                    "{:?} was dropped by overlap ({:?}) in favour of {:?} from rule `{}`",
+                                    "{:?} was dropped by `overlap: {}` in favour of {:?} from rule `{}`",
                                     &prepared.normalized.text[d.lost.start as usize..d.lost.end as usize],
                                     d.policy,
                                     &prepared.normalized.text[d.winner.start as usize..d.winner.end as usize],

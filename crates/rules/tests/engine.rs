@@ -120,6 +120,10 @@ fn diagnostics_name_the_problem() {
     let plus = compile_str("p.rules", "rule p { match: 承诺制+标准地 emit policy }").unwrap();
     assert_eq!(plus.warnings[0].code, "ambiguous-plus");
     assert_eq!(plus.warnings[0].line_col(), (1, 20));
+    let spaced = compile_str("p.rules", "rule p { match: 承诺制 + 标准地 emit policy }").unwrap();
+    assert_eq!(spaced.warnings[0].code, "ambiguous-plus");
+    let fine = compile_str("p.rules", "rule p { match: 承诺制+ emit policy }").unwrap();
+    assert!(fine.warnings.is_empty());
     let set = compile_str("s.rules", "rule s { match: [han]{2} 局 emit org }").unwrap();
     assert_eq!(set.warnings[0].code, "charset-looks-like-class");
 }
