@@ -14,8 +14,8 @@
 //!    of a label have run, its overlap policy picks the survivors, which later
 //!    labels can refer to (`&label`).
 //!
-//! Token predicates segment the candidate's sentence on first use, once per
-//! sentence (with quantities protected), so text no rule needs is never
+//! Token predicates segment the candidate's clause on first use, once per
+//! clause (with quantities protected), so text no rule needs is never
 //! segmented.
 
 use std::cell::{OnceCell, RefCell};
@@ -123,7 +123,7 @@ pub struct Trace {
     pub candidates: Vec<Match>,
 }
 
-/// A segmented sentence: (start, end, POS tag) per token, in normalized
+/// A segmented clause: (start, end, POS tag) per token, in normalized
 /// byte offsets.
 type SentenceTokens = Rc<Vec<(u32, u32, &'static str)>>;
 
@@ -480,14 +480,18 @@ impl<'a> Scratch<'a> {
         }
     }
 
+    /// The tokens of the clause containing `pos`, segmented on first use.
+    /// Clauses (not whole sentences) keep the text segmented small: an
+    /// indicator or a name never crosses a `，`.
     fn tokens(&self, pos: usize) -> Option<SentenceTokens> {
         let seg = self.seg?;
-        let si = self.prepared.structure.sentence_at(pos as u32)?;
-        if let Some(t) = self.tokens.borrow().get(&si) {
+        let clauses = &self.prepared.structure.clauses;
+        let ci = clauses.partition_point(|c| (c.span.end as usize) <= pos);
+        let clause = clauses.get(ci).filter(|c| (c.span.start as usize) <= pos)?;
+        if let Some(t) = self.tokens.borrow().get(&ci) {
             return Some(t.clone());
         }
-        let span = self.prepared.structure.sentences[si].span;
-        let (s, e) = (span.start as usize, span.end as usize);
+        let (s, e) = (clause.span.start as usize, clause.span.end as usize);
         let protected: Vec<Protected> = self
             .quantities()
             .iter()
@@ -503,7 +507,7 @@ impl<'a> Scratch<'a> {
             .map(|t| ((s + t.start) as u32, (s + t.end) as u32, t.tag))
             .collect();
         let rc = Rc::new(toks);
-        self.tokens.borrow_mut().insert(si, rc.clone());
+        self.tokens.borrow_mut().insert(ci, rc.clone());
         Some(rc)
     }
 
