@@ -1047,6 +1047,28 @@ impl<'a> Scratch<'a> {
                 return Value::String(p.text.clone());
             }
         }
+        // Else the nearest heading above it in the same article
+        // (`一、2024年工作回顾`, a title line).
+        let paras = &self.prepared.normalized.paragraphs;
+        let this_para = st.sentences[si].paragraph as usize;
+        let article = st.paragraph_article.get(this_para).copied().flatten();
+        for pi in (0..this_para).rev() {
+            if st.paragraph_article[pi] != article {
+                break;
+            }
+            if !matches!(
+                st.paragraph_kinds[pi],
+                tiqu_text::ParagraphKind::SubHead
+                    | tiqu_text::ParagraphKind::SectionHead
+                    | tiqu_text::ParagraphKind::Title
+            ) {
+                continue;
+            }
+            let (hs, he) = (paras[pi].start as usize, paras[pi].end as usize);
+            if let Some(p) = ps.iter().find(|p| p.start >= hs && p.end <= he) {
+                return Value::String(p.text.clone());
+            }
+        }
         Value::Null
     }
 
