@@ -45,7 +45,10 @@ fn adig(w: &str, p: usize) -> Option<usize> {
     }
     // '０'..'９' = EF BC 90 ..= EF BC 99
     let bs = w.as_bytes();
-    if b == 0xEF && bs.get(p + 1) == Some(&0xBC) && bs.get(p + 2).is_some_and(|c| (0x90..=0x99).contains(c)) {
+    if b == 0xEF
+        && bs.get(p + 1) == Some(&0xBC)
+        && bs.get(p + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+    {
         return Some(3);
     }
     None
@@ -413,8 +416,28 @@ pub(crate) fn numeral(w: &str, p: usize, base: usize) -> Option<(Vec<Token>, usi
 }
 
 pub(crate) const PRE_QUAL: [&str; 22] = [
-    "大约", "约合", "约", "将近", "接近", "近", "超过", "超出", "超", "逾", "至少", "最少", "最多",
-    "至多", "不到", "不足", "不超过", "不少于", "不低于", "不高于", "多达", "上万",
+    "大约",
+    "约合",
+    "约",
+    "将近",
+    "接近",
+    "近",
+    "超过",
+    "超出",
+    "超",
+    "逾",
+    "至少",
+    "最少",
+    "最多",
+    "至多",
+    "不到",
+    "不足",
+    "不超过",
+    "不少于",
+    "不低于",
+    "不高于",
+    "多达",
+    "上万",
 ];
 const CUR_PRE: [&str; 9] = ["￥", "¥", "$", "＄", "US$", "HK$", "€", "£", "人民币"];
 
@@ -477,15 +500,20 @@ pub(crate) fn needs_full_head(w: &str, e: usize) -> bool {
 
 /// `post_qual` at `p`.
 pub(crate) fn post_qual(w: &str) -> Option<&'static str> {
-    ["以上", "以下", "以内", "左右", "上下", "开外", "有余", "出头"]
-        .into_iter()
-        .find(|q| w.starts_with(q))
+    [
+        "以上", "以下", "以内", "左右", "上下", "开外", "有余", "出头",
+    ]
+    .into_iter()
+    .find(|q| w.starts_with(q))
 }
 
-/// Could `range_tail` (`sp ~ range_sep ~ …`) match at the start of `w`?
-pub(crate) fn may_range(w: &str) -> bool {
+/// `sp ~ range_sep ~ sp` at the start of `w`: the position after it.
+pub(crate) fn range_start(w: &str) -> Option<usize> {
     let q = sp(w, 0);
-    w[q..].starts_with(['-', '－', '—', '–', '~', '～', '〜', '至', '到'])
+    let sep = ["——", "--", "-", "－", "—", "–", "~", "～", "〜", "至", "到"]
+        .into_iter()
+        .find(|s| w[q..].starts_with(s))?;
+    Some(sp(w, q + sep.len()))
 }
 
 /// `coord` matching the whole of `s`.

@@ -994,16 +994,8 @@ fn minor_tail(text: &str, end: usize, major: &UnitDef) -> Option<(usize, Decimal
     Some((e, n.val.value.checked_mul(u.factor)?))
 }
 
-/// A range continuation after a quantity: returns (upper value, end, unit of the upper end).
-fn range_tail(
-    text: &str,
-    pos: usize,
-    unit: Option<&'static UnitDef>,
-    pct: bool,
-) -> Option<(Decimal, Decimal, usize, Option<&'static UnitDef>)> {
-    if !lex::may_range(window(text, pos)) {
-        return None;
-    }
+/// `range_tail` read by pest: the upper numeral and whether it is a `percent_of`.
+fn range_tail_pest(text: &str, pos: usize) -> Option<(Option<Num>, bool)> {
     let pair = parse_rule(Rule::range_tail, text, pos)?;
     let mut hi: Option<Num> = None;
     let mut pct2 = false;
@@ -1018,6 +1010,36 @@ fn range_tail(
             _ => {}
         }
     }
+    Some((hi, pct2))
+}
+
+/// A range continuation after a quantity: returns (upper value, end, unit of the upper end).
+fn range_tail(
+    text: &str,
+    pos: usize,
+    unit: Option<&'static UnitDef>,
+    pct: bool,
+) -> Option<(Decimal, Decimal, usize, Option<&'static UnitDef>)> {
+    let w = window(text, pos);
+    let q = lex::range_start(w)?;
+    // `percent_of | numeral`: both begin with a numeral token
+    let (toks, e) = lex::numeral(w, q, pos)?;
+    let (hi, pct2) = if lex::needs_full_head(w, e) {
+        range_tail_pest(text, pos)?
+    } else {
+        let hi = eval_longest(&toks).map(|v| Num {
+            start: toks[0].start,
+            end: toks[v.used - 1].end,
+            val: v,
+        });
+        #[cfg(debug_assertions)]
+        assert_eq!(
+            format!("{:?}", Some((&hi, false))),
+            format!("{:?}", range_tail_pest(text, pos)),
+            "hand-written range_tail differs from pest at {pos} in {text:?}"
+        );
+        (hi, false)
+    };
     let hi = hi?;
     if hi.val.lower.is_some() {
         return None;

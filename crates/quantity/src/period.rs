@@ -541,9 +541,7 @@ fn may_start(text: &str, i: usize, c: char) -> bool {
         // p_events: "前" ~ (c_digit | ASCII_DIGIT+) ~ …
         '前' => {
             core_may_start(text, i)
-                || next(after).is_some_and(|n| {
-                    n.is_ascii_digit() || (is_num_char(n) && !n.is_ascii_digit() && is_cn_digit(n))
-                })
+                || next(after).is_some_and(|n| n.is_ascii_digit() || is_cn_digit(n))
         }
         _ => core_may_start(text, i),
     }
@@ -576,7 +574,9 @@ fn is_cn_digit(c: char) -> bool {
 
 fn skip_sp(text: &str, i: usize) -> usize {
     let r = &text[i..];
-    i + (r.len() - r.trim_start_matches([' ', '\u{3000}', '\u{a0}', '\t']).len())
+    i + (r.len()
+        - r.trim_start_matches([' ', '\u{3000}', '\u{a0}', '\t'])
+            .len())
 }
 
 /// A necessary condition for `p_core` at `i`.
@@ -605,21 +605,42 @@ fn core_may_start(text: &str, i: usize) -> bool {
         // (after spaces) 年, 月, 季 or a range separator
         c if is_num_char(c) => {
             let mut j = i;
-            let mut run = 0;
+            let mut run = ['\0'; 4];
+            let mut n = 0;
             for d in text[i..].chars() {
                 if !is_num_char(d) {
                     break;
                 }
-                run += 1;
-                if run > 4 {
+                if n == 4 {
                     return false;
                 }
+                run[n] = d;
+                n += 1;
                 j += d.len_utf8();
             }
             let k = skip_sp(text, j);
-            text[k..].starts_with([
-                '年', '月', '季', '-', '－', '—', '–', '~', '～', '〜', '至', '到',
-            ])
+            match text[k..].chars().next() {
+                // p_year / p_yrange: ("19" | "20") ~ ASCII_DIGIT{2} or 二〇二四
+                Some('年') => {
+                    let cn = |x: char| is_cn_digit(x) || matches!(x, '〇' | '零');
+                    n == 4
+                        && match run {
+                            ['1', '9', a, b] | ['2', '0', a, b] => {
+                                a.is_ascii_digit() && b.is_ascii_digit()
+                            }
+                            ['二', '〇' | '零', a, b] => cn(a) && cn(b),
+                            _ => false,
+                        }
+                }
+                // p_quarter: p_qnum ~ sp ~ "季度"
+                Some('季') => {
+                    n == 1 && matches!(run[0], '一' | '二' | '三' | '四' | '1' | '2' | '3' | '4')
+                }
+                Some('月' | '-' | '－' | '—' | '–' | '~' | '～' | '〜' | '至' | '到') => {
+                    true
+                }
+                _ => false,
+            }
         }
         _ => false,
     }
