@@ -28,6 +28,10 @@ pub const FILES: &[(&str, &str)] = &[
         "grammars/lexicons/countries.lex",
         include_str!("../grammars/lexicons/countries.lex"),
     ),
+    (
+        "grammars/lexicons/zones.lex",
+        include_str!("../grammars/lexicons/zones.lex"),
+    ),
 ];
 
 /// The shipped rule files that are roots (the others are included).

@@ -905,6 +905,30 @@ impl<'a> Scratch<'a> {
         &self.text[c.start as usize..c.end as usize]
     }
 
+    /// The canonical form of `term` in lexicon `lex` (qualified or local
+    /// name), if the whole term is one of its written forms.
+    pub(crate) fn lexicon_canonical(&self, lex: &str, term: &str) -> Option<String> {
+        let lid = self
+            .set
+            .lexicons
+            .iter()
+            .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))?;
+        let ac = self.set.automaton.as_ref()?;
+        let m = ac
+            .find_overlapping_iter(term)
+            .find(|m| m.start() == 0 && m.end() == term.len())?;
+        self.set.ac_targets[m.pattern().as_usize()]
+            .iter()
+            .find_map(|t| match t {
+                AcTarget::Lex { lex, entry } if *lex == lid => Some(
+                    self.set.lexicons[lid].entries[*entry as usize]
+                        .canonical
+                        .clone(),
+                ),
+                _ => None,
+            })
+    }
+
     pub(crate) fn cap_canonical(&self, c: &Cap) -> String {
         match c.payload {
             Payload::Lex { lex, entry } => self.set.lexicons[lex].entries[entry as usize]
@@ -1014,7 +1038,7 @@ impl<'a> Scratch<'a> {
                 }
             }
             if let Some(m) = best {
-                return match m.attrs.get("name") {
+                return match m.attrs.get("canonical").or_else(|| m.attrs.get("name")) {
                     Some(Value::String(s)) => Value::String(s.clone()),
                     _ => Value::String(self.text[m.start as usize..m.end as usize].to_string()),
                 };

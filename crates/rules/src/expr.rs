@@ -18,6 +18,8 @@
 //! | `sentence_has("力争\|目标")` | the same over the sentence, up to the end of the match |
 //! | `concat(a, b, …)` | the values joined as text |
 //! | `previous("indicator")` | that attribute of the nearest earlier match of the same label in the same sentence (null if there is none) (同比下降5.6% inherits the indicator of the figure before it) |
+//! | `replace(x, "经济技术开发区", "经开区")` | the text with every occurrence replaced |
+//! | `lookup("zone_alias", x)` | the canonical form of `x` in that lexicon (a whole-term match), else `x` |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
 //! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
 //! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the one in its section head |
@@ -43,6 +45,8 @@ pub const FUNCTIONS: &[&str] = &[
     "clause_has",
     "sentence_has",
     "previous",
+    "replace",
+    "lookup",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -160,6 +164,34 @@ impl EvalCtx<'_, '_> {
                 }
                 items.sort_by_key(|(o, _)| *o);
                 Value::Array(items.into_iter().map(|(_, s)| Value::String(s)).collect())
+            }
+            "replace" => {
+                let val = args.first().map(|a| self.eval(a)).unwrap_or(Value::Null);
+                let (from, to) = match (
+                    args.get(1).map(|a| self.eval(a)),
+                    args.get(2).map(|a| self.eval(a)),
+                ) {
+                    (Some(Value::String(f)), Some(Value::String(t))) => (f, t),
+                    _ => return val,
+                };
+                match val {
+                    Value::String(s) if !from.is_empty() => Value::String(s.replace(&from, &to)),
+                    other => other,
+                }
+            }
+            "lookup" => {
+                let (Some(Value::String(lex)), Some(val)) = (
+                    args.first().map(|a| self.eval(a)),
+                    args.get(1).map(|a| self.eval(a)),
+                ) else {
+                    return Value::Null;
+                };
+                match val {
+                    Value::String(s) => {
+                        Value::String(self.scratch.lexicon_canonical(&lex, &s).unwrap_or(s))
+                    }
+                    other => other,
+                }
             }
             "sort" => {
                 let mut items: Vec<String> = cap_arg(0)
