@@ -56,6 +56,15 @@ pub fn segmenter_for(set: &RuleSet) -> Option<Segmenter> {
     })
 }
 
+/// The rule named by `--rule`, if any.
+fn rule_filter(set: &RuleSet, rule: Option<&str>) -> Result<Option<usize>> {
+    rule.map(|r| {
+        set.rule_id(r)
+            .with_context(|| format!("no rule `{r}` in the rule set"))
+    })
+    .transpose()
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Rule files or directories (default: the shipped rule set).
@@ -99,13 +108,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let only = match &args.rule {
-        Some(r) => Some(
-            set.rule_id(r)
-                .with_context(|| format!("no rule `{r}` in the rule set"))?,
-        ),
-        None => None,
-    };
+    let only = rule_filter(&set, args.rule.as_deref())?;
     let seg = segmenter_for(&set);
     let results = set.run_examples(seg.as_ref(), only);
     let mut per_rule: BTreeMap<usize, Vec<&tiqu_rules::examples::ExampleResult>> = BTreeMap::new();
@@ -187,13 +190,7 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode> {
     } else {
         joined
     };
-    let only = match &args.rule {
-        Some(r) => Some(
-            set.rule_id(r)
-                .with_context(|| format!("no rule `{r}` in the rule set"))?,
-        ),
-        None => None,
-    };
+    let only = rule_filter(&set, args.rule.as_deref())?;
     let seg = segmenter_for(&set);
     let p = Prepared::new(&text);
     let (matches, trace) = set.run_traced(&p, seg.as_ref());

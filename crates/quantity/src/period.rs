@@ -494,36 +494,8 @@ fn is_period_start(c: char) -> bool {
 fn is_num_char(c: char) -> bool {
     c.is_ascii_digit()
         || ('０'..='９').contains(&c)
-        || matches!(
-            c,
-            '一' | '二'
-                | '两'
-                | '三'
-                | '四'
-                | '五'
-                | '六'
-                | '七'
-                | '八'
-                | '九'
-                | '壹'
-                | '贰'
-                | '叁'
-                | '肆'
-                | '伍'
-                | '陆'
-                | '柒'
-                | '捌'
-                | '玖'
-                | '幺'
-                | '零'
-                | '〇'
-                | '十'
-                | '拾'
-                | '百'
-                | '佰'
-                | '千'
-                | '仟'
-        )
+        || is_cn_digit(c)
+        || matches!(c, '零' | '〇' | '十' | '拾' | '百' | '佰' | '千' | '仟')
 }
 
 /// A cheap necessary condition for the `period` rule to match at `i` (whose char is
