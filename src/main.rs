@@ -5,6 +5,7 @@
 
 mod eval;
 mod num;
+mod parquet_out;
 mod progress;
 mod record;
 mod rules_cli;

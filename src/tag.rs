@@ -79,6 +79,39 @@ pub enum Format {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// Parquet (Snappy), the CSV columns typed.
+    Parquet,
+}
+
+/// Where records go.
+enum Sink {
+    Stream(Box<dyn Write>),
+    Parquet(crate::parquet_out::ParquetSink),
+}
+
+impl Sink {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Sink::Stream(w) => w.write_all(bytes)?,
+            Sink::Parquet(p) => p.write_jsonl(bytes)?,
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if let Sink::Stream(w) = self {
+            w.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stream(mut w) => w.flush()?,
+            Sink::Parquet(p) => p.close()?,
+        }
+        Ok(())
+    }
 }
 
 /// `--shard I/N`.
@@ -216,13 +249,21 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
     if args.resume && to_stdout {
         bail!("--resume needs an output file (-o FILE)");
     }
+    if args.format == Format::Parquet && (to_stdout || args.resume) {
+        bail!(
+            "--format parquet needs an output file (-o FILE) and cannot --resume (Parquet files cannot be appended to)"
+        );
+    }
     let manifest_path = (!to_stdout).then(|| manifest_path_for(&args.output));
     let mut resumed = Resumed {
         done_ids: Vec::new(),
         out_len: 0,
     };
-    let (mut out, mut manifest): (Box<dyn Write>, Option<BufWriter<File>>) = if to_stdout {
-        (Box::new(BufWriter::new(std::io::stdout().lock())), None)
+    let (mut out, mut manifest): (Sink, Option<BufWriter<File>>) = if to_stdout {
+        (
+            Sink::Stream(Box::new(BufWriter::new(std::io::stdout().lock()))),
+            None,
+        )
     } else {
         if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
@@ -241,15 +282,20 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
                 .open(p)
                 .with_context(|| format!("cannot create {}", p.display()))
         };
-        (
-            Box::new(BufWriter::with_capacity(1 << 20, open(&args.output)?)),
-            Some(BufWriter::new(open(mpath)?)),
-        )
+        let sink = if args.format == Format::Parquet {
+            Sink::Parquet(crate::parquet_out::ParquetSink::create(&args.output)?)
+        } else {
+            Sink::Stream(Box::new(BufWriter::with_capacity(
+                1 << 20,
+                open(&args.output)?,
+            )))
+        };
+        (sink, Some(BufWriter::new(open(mpath)?)))
     };
     let mut written = resumed.out_len;
     if args.format == Format::Csv && written == 0 {
         let header = crate::record::csv_header();
-        out.write_all(&header)?;
+        out.write(&header)?;
         written += header.len() as u64;
     }
 
@@ -329,7 +375,7 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
         // manifest line that `--resume` would keep.
         let mut lines = Vec::with_capacity(results.len());
         for r in &results {
-            out.write_all(&r.records)?;
+            out.write(&r.records)?;
             written += r.records.len() as u64;
             lines.push(r.manifest_line(written));
             summary.add(r);
@@ -347,7 +393,7 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
     reader
         .join()
         .map_err(|_| anyhow::anyhow!("the input reader thread panicked"))?;
-    out.flush()?;
+    out.finish()?;
     progress.finish();
     if !args.quiet {
         summary.print(started.elapsed().as_secs_f64(), manifest_path.as_deref());
@@ -512,7 +558,8 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
     let format = ctx.format;
     let mut emit = |rec: Record, stats: &mut DocStats, label: &str| {
         match format {
-            Format::Jsonl => rec.write_jsonl(&mut out),
+            // Parquet: the writer converts JSON Lines into columns.
+            Format::Jsonl | Format::Parquet => rec.write_jsonl(&mut out),
             Format::Csv => rec.write_csv(&mut out),
         }
         match stats.per_label.get_mut(label) {

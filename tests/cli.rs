@@ -390,3 +390,64 @@ fn csv_output_has_the_same_records() {
         assert_eq!(row.get(col("start")).unwrap(), rec["start"].to_string());
     }
 }
+
+/// Parquet output holds the same records as JSON Lines, readable with the
+/// Rust parquet reader (pandas/DuckDB read the same file: see docs/output.md).
+#[test]
+fn parquet_output_reads_back() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("t.jsonl");
+    let p = dir.path().join("t.parquet");
+    run(tiqu().arg("tag").arg(corpus()).arg("-o").arg(&j).arg("-q"));
+    run(tiqu().arg("tag").arg(corpus()).arg("-o").arg(&p).args([
+        "-q",
+        "--format",
+        "parquet",
+        "--batch-docs",
+        "2",
+    ]));
+    let records = jsonl(&j);
+    let reader = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
+    let meta = reader.metadata();
+    assert_eq!(meta.file_metadata().num_rows() as usize, records.len());
+    let schema = meta.file_metadata().schema_descr();
+    let names: Vec<String> = schema
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    for col in [
+        "doc",
+        "start",
+        "text",
+        "label",
+        "canonical",
+        "normalized",
+        "attrs_json",
+    ] {
+        assert!(names.iter().any(|n| n == col), "no column {col}: {names:?}");
+    }
+    let rows: Vec<_> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let text_col = names.iter().position(|n| n == "text").unwrap();
+    let start_col = names.iter().position(|n| n == "start").unwrap();
+    for (row, rec) in rows.iter().zip(&records) {
+        let cols: Vec<_> = row.get_column_iter().map(|(_, f)| f.clone()).collect();
+        match &cols[text_col] {
+            parquet::record::Field::Str(s) => assert_eq!(s, rec["text"].as_str().unwrap()),
+            other => panic!("text column holds {other:?}"),
+        }
+        assert_eq!(cols[start_col].to_string(), rec["start"].to_string());
+    }
+    let out = tiqu()
+        .arg("tag")
+        .arg(corpus())
+        .args(["-o", "-", "--format", "parquet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
