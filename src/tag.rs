@@ -86,7 +86,7 @@ pub enum Format {
 /// Where records go.
 enum Sink {
     Stream(Box<dyn Write>),
-    Parquet(crate::parquet_out::ParquetSink),
+    Parquet(Box<crate::parquet_out::ParquetSink>),
 }
 
 impl Sink {
@@ -283,7 +283,9 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot create {}", p.display()))
         };
         let sink = if args.format == Format::Parquet {
-            Sink::Parquet(crate::parquet_out::ParquetSink::create(&args.output)?)
+            Sink::Parquet(Box::new(crate::parquet_out::ParquetSink::create(
+                &args.output,
+            )?))
         } else {
             Sink::Stream(Box::new(BufWriter::with_capacity(
                 1 << 20,
