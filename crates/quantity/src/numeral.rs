@@ -446,10 +446,8 @@ fn eval_plain_checked(toks: &[Tok]) -> Result<(Decimal, bool), usize> {
                 any_value = true;
             }
             Tok::Big(b) => {
-                if let Some(c) = colloquial.take() {
-                    // 三万五千: the digit was a coefficient after all
-                    let _ = c;
-                }
+                // 三万五千: a pending colloquial digit was a coefficient after all.
+                colloquial = None;
                 let x = section + num.take().unwrap_or(Decimal::ZERO);
                 let x_empty = section.is_zero() && !any_value_in_section(toks, i);
                 if groups.is_empty() && x.is_zero() && x_empty {

@@ -379,7 +379,7 @@ static SURNAMES: &str = "李王张刘陈杨赵黄周吴徐孙胡朱高林何郭�
 fn classify_paragraphs(text: &str, paras: &[Paragraph]) -> Vec<ParagraphKind> {
     let mut kinds: Vec<ParagraphKind> = paras
         .iter()
-        .map(|p| classify(&text[p.start as usize..p.end as usize], p.spaced_headline))
+        .map(|p| classify(&text[p.start as usize..p.end as usize]))
         .collect();
     // A lone author name: 2–3 Han characters starting with a common surname,
     // after a finished paragraph and before a title or the end of the page.
@@ -407,7 +407,7 @@ fn classify_paragraphs(text: &str, paras: &[Paragraph]) -> Vec<ParagraphKind> {
     kinds
 }
 
-fn classify(p: &str, spaced_headline: bool) -> ParagraphKind {
+fn classify(p: &str) -> ParagraphKind {
     let chars = p.chars().count();
     if p.starts_with('【') && p.ends_with('】') {
         return ParagraphKind::SectionHead;
@@ -430,7 +430,6 @@ fn classify(p: &str, spaced_headline: bool) -> ParagraphKind {
     if starts_with_list_marker(p) {
         return ParagraphKind::SubHead;
     }
-    let _ = spaced_headline;
     ParagraphKind::Title
 }
 
