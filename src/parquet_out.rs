@@ -15,7 +15,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use serde_json::Value;
 
-use crate::record::CSV_ATTRS;
+use crate::record::{CSV_ATTRS, attr_text};
 
 /// Attributes stored as numbers; every other attribute column is text.
 const NUMERIC_ATTRS: &[&str] = &["value", "normalized"];
@@ -45,24 +45,6 @@ fn schema() -> SchemaRef {
     }
     fields.push(Field::new("attrs_json", DataType::Utf8, true));
     Arc::new(Schema::new(fields))
-}
-
-fn text_cell(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .map(|i| match i {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("|"),
-        ),
-        other => Some(other.to_string()),
-    }
 }
 
 impl ParquetSink {
@@ -98,7 +80,7 @@ impl ParquetSink {
                 } else {
                     r.get(key)
                 };
-                b.append_option(text_cell(v));
+                b.append_option(attr_text(v));
             }
             Arc::new(b.finish())
         };

@@ -105,21 +105,28 @@ pub fn csv_header() -> Vec<u8> {
     w.into_inner().expect("in-memory CSV")
 }
 
-fn cell(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        // Lists (components) as `a|b|c`, so a spreadsheet cell stays readable.
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| match i {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("|"),
-        Some(other) => other.to_string(),
+/// An attribute as one table cell: text as is, lists (components) as
+/// `a|b|c` so a spreadsheet cell stays readable, null as `None`.
+pub fn attr_text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("|"),
+        ),
+        other => Some(other.to_string()),
     }
+}
+
+fn cell(v: Option<&Value>) -> String {
+    attr_text(v).unwrap_or_default()
 }
 
 impl Record<'_> {
