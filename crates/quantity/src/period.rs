@@ -323,35 +323,19 @@ fn walk(p: Pair<'_, Rule>, out: &mut Period) {
         }
         Rule::p_mrange => {
             out.kind = PeriodKind::MonthRange;
-            let nums: Vec<_> = p
-                .clone()
-                .into_inner()
-                .filter(|x| x.as_rule() == Rule::p_num)
-                .collect();
-            out.month_start = nums
-                .first()
-                .and_then(|x| cn_small_number(&digits_or(x.as_str())))
-                .and_then(to_month);
-            out.month_end = nums
-                .get(1)
-                .and_then(|x| cn_small_number(&digits_or(x.as_str())))
-                .and_then(to_month);
+            let nums = p_nums(&p);
+            out.month_start = nums.first().copied().flatten().and_then(to_month);
+            out.month_end = nums.get(1).copied().flatten().and_then(to_month);
             return;
         }
         Rule::p_day => {
             out.kind = PeriodKind::Day;
-            let nums: Vec<_> = p
-                .clone()
-                .into_inner()
-                .filter(|x| x.as_rule() == Rule::p_num)
-                .collect();
-            out.month_start = nums
-                .first()
-                .and_then(|x| cn_small_number(&digits_or(x.as_str())))
-                .and_then(to_month);
+            let nums = p_nums(&p);
+            out.month_start = nums.first().copied().flatten().and_then(to_month);
             out.day = nums
                 .get(1)
-                .and_then(|x| cn_small_number(&digits_or(x.as_str())))
+                .copied()
+                .flatten()
                 .and_then(|d| u8::try_from(d).ok())
                 .filter(|d| (1..=31).contains(d));
             return;
@@ -397,6 +381,15 @@ fn walk(p: Pair<'_, Rule>, out: &mut Period) {
     for c in p.into_inner() {
         walk(c, out);
     }
+}
+
+/// The values of a rule's `p_num` children (month ranges, days), in order.
+fn p_nums(p: &Pair<Rule>) -> Vec<Option<u32>> {
+    p.clone()
+        .into_inner()
+        .filter(|x| x.as_rule() == Rule::p_num)
+        .map(|x| cn_small_number(&digits_or(x.as_str())))
+        .collect()
 }
 
 fn digits_or(s: &str) -> String {
