@@ -3,10 +3,13 @@
 //! A thin layer: argument parsing and output formatting live here; the work
 //! is done by the library crates (`tiqu-input`, `tiqu-text`, `tiqu-seg`, …).
 
+mod discover;
 mod eval;
+mod kwic;
 mod num;
 mod parquet_out;
 mod progress;
+mod report;
 mod record;
 mod rules_cli;
 mod segment;
@@ -44,6 +47,13 @@ enum Command {
     Explain(rules_cli::ExplainArgs),
     /// Precision and recall per label against a gold standard.
     Eval(eval::EvalArgs),
+    /// Mine candidate policy phrases that the rules do not cover yet.
+    Discover(discover::DiscoverArgs),
+    /// Keyword-in-context lines for the records of a tag run.
+    Kwic(kwic::KwicArgs),
+    /// One self-contained HTML report of a tag run (policies over time and
+    /// place, facts per indicator, the corpus summary).
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +66,9 @@ fn main() -> ExitCode {
         Command::Test(args) => rules_cli::test(args),
         Command::Explain(args) => rules_cli::explain(args),
         Command::Eval(args) => eval::run(args),
+        Command::Discover(args) => discover::run(args),
+        Command::Kwic(args) => kwic::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(code) => code,

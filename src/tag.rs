@@ -476,6 +476,11 @@ struct DocStats {
     sentences: usize,
     tokens: usize,
     per_label: BTreeMap<String, u64>,
+    /// Document date (`YYYY-MM-DD`, or `YYYY` from a `year` field), title
+    /// and source from JSON Lines metadata: what `tiqu report` groups by.
+    date: Option<String>,
+    title: Option<String>,
+    source: Option<String>,
 }
 
 impl Processed {
@@ -498,6 +503,9 @@ impl Processed {
                 "articles": s.articles,
                 "sentences": s.sentences,
                 "tokens": s.tokens,
+                "date": s.date,
+                "title": s.title,
+                "source": s.source,
             }),
             Err(reason) => json!({
                 "doc": self.id,
@@ -542,6 +550,35 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
+/// The document's date from its metadata: `date` as written when it looks
+/// like `YYYY-MM-DD` (or `YYYYMMDD`, rewritten), else a `year` field.
+fn document_date(doc: &Document) -> Option<String> {
+    if let Some(d) = doc.date() {
+        let d = d.trim();
+        let b = d.as_bytes();
+        if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+            return Some(format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]));
+        }
+        if !d.is_empty() {
+            return Some(d.to_string());
+        }
+    }
+    match doc.meta.get("year")? {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+fn meta_text(doc: &Document, key: &str) -> Option<String> {
+    doc.meta
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
     let labels = ctx.labels;
     let prepared = Prepared::new(&doc.text);
@@ -555,6 +592,9 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
             .char_offset(&doc.text, doc.text.len()),
         articles: st.articles.len(),
         sentences: st.sentences.len(),
+        date: document_date(doc),
+        title: meta_text(doc, "title"),
+        source: meta_text(doc, "source"),
         ..DocStats::default()
     };
     let format = ctx.format;
