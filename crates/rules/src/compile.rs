@@ -178,6 +178,10 @@ pub(crate) struct Branch {
     /// The anchor element sits this many characters (min, max) after the
     /// match start.
     pub(crate) back: (u32, u32),
+    /// The elements before the anchor element (flattened top-level
+    /// sequence), so the engine can find starts by matching them backwards
+    /// from each anchor hit.
+    pub(crate) prefix: Vec<Pat>,
 }
 
 /// A compiled rule.
@@ -922,7 +926,7 @@ impl Compiler {
         };
         let mut branches = Vec::new();
         for b in alts {
-            let (anchors, back) = anchor_plan(&b, ac);
+            let (anchors, back, prefix) = anchor_plan(&b, ac);
             if anchors
                 .iter()
                 .any(|a| matches!(a, AnchorSource::Everywhere))
@@ -946,6 +950,7 @@ impl Compiler {
                 pat: b,
                 anchors,
                 back,
+                prefix,
             });
         }
         Some(CompiledRule {
@@ -1692,7 +1697,7 @@ fn find_capture_span(n: &Node, name: &str) -> Option<SrcSpan> {
 /// Chooses where a branch's candidates come from: the first element of its
 /// top-level sequence that the anchor scan can find, with the (bounded)
 /// length of what precedes it.
-fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> (Vec<AnchorSource>, (u32, u32)) {
+fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> (Vec<AnchorSource>, (u32, u32), Vec<Pat>) {
     // Captures and nested sequences do not move positions: look through them.
     fn flatten<'p>(p: &'p Pat, out: &mut Vec<&'p Pat>) {
         match &p.kind {
@@ -1704,16 +1709,17 @@ fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> (Vec<AnchorSource>, (u32, u32)) {
     let mut items = Vec::new();
     flatten(p, &mut items);
     let mut back = (0u32, 0u32);
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         if let Some(a) = anchors_of(item, ac) {
-            return (a, back);
+            let prefix = items[..i].iter().map(|p| (*p).clone()).collect();
+            return (a, back, prefix);
         }
         if item.len.1 > 64 {
             break;
         }
         back = (back.0 + item.len.0, back.1 + item.len.1);
     }
-    (vec![AnchorSource::Everywhere], (0, 0))
+    (vec![AnchorSource::Everywhere], (0, 0), Vec::new())
 }
 
 fn anchors_of(p: &Pat, ac: &mut AcBuilder) -> Option<Vec<AnchorSource>> {

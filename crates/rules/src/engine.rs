@@ -29,7 +29,8 @@ use tiqu_text::Prepared;
 
 use crate::ast::{AnchorKind, CharClass, SrcSpan};
 use crate::compile::{
-    AcTarget, AnchorSource, LabelId, LexId, Overlap, Pat, PatKind, RuleId, RuleSet, TokPred,
+    AcTarget, AnchorSource, Branch, LabelId, LexId, Overlap, Pat, PatKind, PeriodFilter, QtyFilter,
+    RuleId, RuleSet, TokPred,
 };
 use crate::expr::{EvalCtx, decimal_value, emit};
 
@@ -142,6 +143,11 @@ pub(crate) struct Scratch<'a> {
     clause_starts: Vec<u32>,
     clause_ends: Vec<u32>,
     furthest: std::cell::Cell<Option<(usize, usize, usize)>>,
+    /// Indices of `hits`, quantities and periods sorted by end, for
+    /// matching rule prefixes backwards from an anchor.
+    hits_by_end: OnceCell<Vec<u32>>,
+    qty_by_end: OnceCell<Vec<u32>>,
+    periods_by_end: OnceCell<Vec<u32>>,
 }
 
 impl RuleSet {
@@ -229,6 +235,9 @@ impl RuleSet {
             clause_starts: st.clauses.iter().map(|c| c.span.start).collect(),
             clause_ends: st.clauses.iter().map(|c| c.span.end).collect(),
             furthest: std::cell::Cell::new(None),
+            hits_by_end: OnceCell::new(),
+            qty_by_end: OnceCell::new(),
+            periods_by_end: OnceCell::new(),
         };
         let mut starts_by_pattern: HashMap<u32, Vec<u32>> = HashMap::new();
         for h in &scratch.hits {
@@ -332,32 +341,11 @@ impl RuleSet {
                     }
                 }
             }
-            let mut starts: Vec<u32> = Vec::with_capacity(anchor_pos.len());
-            for a in anchor_pos {
-                let mut p = a as usize;
-                let mut k = 0;
-                while k < branch.back.0 {
-                    match s.text[..p].chars().next_back() {
-                        Some(c) => p -= c.len_utf8(),
-                        None => break,
-                    }
-                    k += 1;
-                }
-                if k < branch.back.0 {
-                    continue;
-                }
-                starts.push(p as u32);
-                while k < branch.back.1 {
-                    match s.text[..p].chars().next_back() {
-                        Some(c) if c != '\n' => p -= c.len_utf8(),
-                        _ => break,
-                    }
-                    k += 1;
-                    starts.push(p as u32);
-                }
-            }
-            starts.sort_unstable();
-            starts.dedup();
+            let starts = if trace.is_none() {
+                candidate_starts(s, branch, anchor_pos)
+            } else {
+                window_starts(s, branch, anchor_pos)
+            };
             for start in starts {
                 let Some(si) = s.prepared.structure.sentence_at(start) else {
                     continue;
@@ -398,6 +386,108 @@ impl RuleSet {
             }
         }
     }
+}
+
+/// The window of starts an anchor at `a` allows (inclusive byte range):
+/// `back.0` characters before it (or none, at the start of the text), then
+/// up to `back.1` characters, not crossing a line break.
+fn back_window(text: &str, back: (u32, u32), a: u32) -> Option<(u32, u32)> {
+    let mut p = a as usize;
+    let mut k = 0;
+    while k < back.0 {
+        let c = text[..p].chars().next_back()?;
+        p -= c.len_utf8();
+        k += 1;
+    }
+    let hi = p;
+    while k < back.1 {
+        match text[..p].chars().next_back() {
+            Some(c) if c != '\n' => p -= c.len_utf8(),
+            _ => break,
+        }
+        k += 1;
+    }
+    Some((p as u32, hi as u32))
+}
+
+/// Every character position in the back windows of the anchors: where a
+/// match may start (all of them are tried when tracing, so that `explain`
+/// shows each attempt).
+fn window_starts(s: &Scratch, branch: &Branch, anchor_pos: Vec<u32>) -> Vec<u32> {
+    let mut starts: Vec<u32> = Vec::with_capacity(anchor_pos.len());
+    for a in anchor_pos {
+        let Some((lo, hi)) = back_window(s.text, branch.back, a) else {
+            continue;
+        };
+        starts.extend(
+            s.text[lo as usize..hi as usize]
+                .char_indices()
+                .map(|(i, _)| lo + i as u32),
+        );
+        starts.push(hi);
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// The starts of [`window_starts`] from which a match is possible: those
+/// where the elements before the anchor match backwards, ending at an anchor
+/// hit. Every start that can match is among them (its anchor element sits
+/// at some hit, and its prefix ends there), so trying only these gives the
+/// same matches, with a fraction of the attempts.
+fn candidate_starts(s: &Scratch, branch: &Branch, mut anchor_pos: Vec<u32>) -> Vec<u32> {
+    anchor_pos.sort_unstable();
+    anchor_pos.dedup();
+    let st = &s.prepared.structure;
+    let mut windows: Vec<(u32, u32)> = Vec::with_capacity(anchor_pos.len());
+    let mut starts: Vec<u32> = Vec::new();
+    let mut cur = Vec::new();
+    let mut next = Vec::new();
+    for &a in &anchor_pos {
+        let Some(w) = back_window(s.text, branch.back, a) else {
+            continue;
+        };
+        windows.push(w);
+        // A match never leaves the sentence of its start, so its anchor
+        // element is in the same sentence.
+        let Some(si) = st.sentence_at(a) else {
+            continue;
+        };
+        let lo = st.sentences[si].span.start as usize;
+        cur.clear();
+        cur.push(a as usize);
+        for item in branch.prefix.iter().rev() {
+            next.clear();
+            for &e in &cur {
+                s.starts_before(item, e, lo, &mut next);
+            }
+            next.sort_unstable();
+            next.dedup();
+            std::mem::swap(&mut cur, &mut next);
+            if cur.is_empty() {
+                break;
+            }
+        }
+        starts.extend(cur.iter().map(|&p| p as u32));
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    // Keep exactly the starts the windows allow (a token longer than its
+    // assumed length can put a start outside every window).
+    windows.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(windows.len());
+    for (lo, hi) in windows {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    starts.retain(|&p| {
+        let i = merged.partition_point(|w| w.1 < p);
+        merged.get(i).is_some_and(|w| w.0 <= p)
+    });
+    starts
 }
 
 /// Applies an overlap policy; returns survivors sorted by start.
@@ -588,13 +678,7 @@ impl<'a> Scratch<'a> {
             }
             PatKind::Qty(f) => {
                 for q in self.quantities_at(pos) {
-                    if q.end <= win.1
-                        && (f.dimensions.is_empty()
-                            || q.dimension.is_some_and(|d| f.dimensions.contains(&d)))
-                        && (f.kinds.is_empty() || f.kinds.contains(&q.kind))
-                        && (f.units.is_empty()
-                            || q.unit.as_ref().is_some_and(|u| f.units.contains(u)))
-                    {
+                    if q.end <= win.1 && qty_ok(f, q) {
                         push_thread(
                             out,
                             Thread {
@@ -607,12 +691,7 @@ impl<'a> Scratch<'a> {
             }
             PatKind::Period(f) => {
                 for pr in self.periods_at(pos) {
-                    let kind = serde_json::to_value(pr.kind)
-                        .ok()
-                        .map(|v| crate::expr::value_text(&v));
-                    if pr.end <= win.1
-                        && (f.kinds.is_empty() || kind.is_some_and(|k| f.kinds.contains(&k)))
-                    {
+                    if pr.end <= win.1 && period_ok(f, pr) {
                         push_thread(
                             out,
                             Thread {
@@ -812,6 +891,180 @@ impl<'a> Scratch<'a> {
                 None => return false,
             }
             k += 1;
+        }
+    }
+
+    /// Appends positions `s >= lo` from which `p` may match exactly up to
+    /// `end`: every such position, and possibly more (zero-width
+    /// assertions are not checked here; the forward match checks them).
+    fn starts_before(&self, p: &Pat, end: usize, lo: usize, out: &mut Vec<usize>) {
+        let prev_char = || {
+            self.text[lo.min(end)..end]
+                .chars()
+                .next_back()
+                .map(|c| (c, end - c.len_utf8()))
+        };
+        match &p.kind {
+            PatKind::Lit(lit) => {
+                if self.text[lo.min(end)..end].ends_with(lit.as_str()) {
+                    out.push(end - lit.len());
+                }
+            }
+            PatKind::Lex(l) => {
+                let by_end = self.hits_by_end.get_or_init(|| {
+                    let mut v: Vec<u32> = (0..self.hits.len() as u32).collect();
+                    v.sort_by_key(|&i| self.hits[i as usize].end);
+                    v
+                });
+                let i = by_end.partition_point(|&h| (self.hits[h as usize].end as usize) < end);
+                for &h in &by_end[i..] {
+                    let h = &self.hits[h as usize];
+                    if h.end as usize != end {
+                        break;
+                    }
+                    if h.start as usize >= lo
+                        && self.set.ac_targets[h.pattern as usize]
+                            .iter()
+                            .any(|t| matches!(t, AcTarget::Lex { lex, .. } if lex == l))
+                    {
+                        out.push(h.start as usize);
+                    }
+                }
+            }
+            PatKind::Ref { label, rule } => {
+                for m in &self.results[*label] {
+                    if m.end as usize == end
+                        && m.start as usize >= lo
+                        && rule.is_none_or(|r| r == m.rule)
+                    {
+                        out.push(m.start as usize);
+                    }
+                }
+            }
+            PatKind::Class(c) => {
+                if let Some((ch, s)) = prev_char()
+                    && class_matches(*c, ch)
+                {
+                    out.push(s);
+                }
+            }
+            PatKind::Set { negated, ranges } => {
+                if let Some((ch, s)) = prev_char()
+                    && ranges.iter().any(|(a, b)| (*a..=*b).contains(&ch)) != *negated
+                {
+                    out.push(s);
+                }
+            }
+            PatKind::Qty(f) => {
+                let qs = self.quantities();
+                let by_end = self.qty_by_end.get_or_init(|| {
+                    let mut v: Vec<u32> = (0..qs.len() as u32).collect();
+                    v.sort_by_key(|&i| qs[i as usize].end);
+                    v
+                });
+                let i = by_end.partition_point(|&q| qs[q as usize].end < end);
+                for &q in &by_end[i..] {
+                    let q = &qs[q as usize];
+                    if q.end != end {
+                        break;
+                    }
+                    if q.start >= lo && qty_ok(f, q) {
+                        out.push(q.start);
+                    }
+                }
+            }
+            PatKind::Period(f) => {
+                let ps = self.periods();
+                let by_end = self.periods_by_end.get_or_init(|| {
+                    let mut v: Vec<u32> = (0..ps.len() as u32).collect();
+                    v.sort_by_key(|&i| ps[i as usize].end);
+                    v
+                });
+                let i = by_end.partition_point(|&q| ps[q as usize].end < end);
+                for &q in &by_end[i..] {
+                    let pr = &ps[q as usize];
+                    if pr.end != end {
+                        break;
+                    }
+                    if pr.start >= lo && period_ok(f, pr) {
+                        out.push(pr.start);
+                    }
+                }
+            }
+            PatKind::Anchor(_) | PatKind::Look { .. } | PatKind::Inside { .. } => out.push(end),
+            PatKind::Tok(preds) => {
+                // The token lies in one clause: the one holding its last
+                // character.
+                let Some((_, last)) = prev_char() else {
+                    return;
+                };
+                let Some(toks) = self.tokens(last) else {
+                    return;
+                };
+                let i = toks.partition_point(|t| (t.1 as usize) < end);
+                if let Some(&(s, e, tag)) = toks.get(i)
+                    && e as usize == end
+                    && s as usize >= lo
+                {
+                    let word = &self.text[s as usize..e as usize];
+                    if preds.iter().all(|p| tok_pred(p, word, tag)) {
+                        out.push(s as usize);
+                    }
+                }
+            }
+            PatKind::Seq(items) => {
+                let mut cur = vec![end];
+                for item in items.iter().rev() {
+                    let mut next = Vec::new();
+                    for &e in &cur {
+                        self.starts_before(item, e, lo, &mut next);
+                    }
+                    next.sort_unstable();
+                    next.dedup();
+                    if next.is_empty() {
+                        return;
+                    }
+                    cur = next;
+                }
+                out.extend(cur);
+            }
+            PatKind::Alt(items) => {
+                for item in items {
+                    self.starts_before(item, end, lo, out);
+                }
+            }
+            PatKind::Repeat { node, min, max } => {
+                if *min == 0 {
+                    out.push(end);
+                }
+                let mut level = vec![end];
+                for count in 1..=*max {
+                    let mut next = Vec::new();
+                    for &e in &level {
+                        let from = next.len();
+                        self.starts_before(node, e, lo, &mut next);
+                        // No progress: a zero-width repetition stops.
+                        let mut k = from;
+                        for j in from..next.len() {
+                            if next[j] < e {
+                                next[k] = next[j];
+                                k += 1;
+                            }
+                        }
+                        next.truncate(k);
+                    }
+                    next.sort_unstable();
+                    next.dedup();
+                    if next.is_empty() {
+                        break;
+                    }
+                    if count >= *min {
+                        out.extend(&next);
+                    }
+                    level = next;
+                }
+            }
+            PatKind::Cap { node, .. } => self.starts_before(node, end, lo, out),
         }
     }
 
@@ -1148,6 +1401,22 @@ fn quantity_field(q: &Quantity, field: &str) -> Value {
         "kind" => serde_json::to_value(q.kind).unwrap_or(Value::Null),
         _ => Value::Null,
     }
+}
+
+fn qty_ok(f: &QtyFilter, q: &Quantity) -> bool {
+    (f.dimensions.is_empty() || q.dimension.is_some_and(|d| f.dimensions.contains(&d)))
+        && (f.kinds.is_empty() || f.kinds.contains(&q.kind))
+        && (f.units.is_empty() || q.unit.as_ref().is_some_and(|u| f.units.contains(u)))
+}
+
+fn period_ok(f: &PeriodFilter, p: &Period) -> bool {
+    if f.kinds.is_empty() {
+        return true;
+    }
+    let kind = serde_json::to_value(p.kind)
+        .ok()
+        .map(|v| crate::expr::value_text(&v));
+    kind.is_some_and(|k| f.kinds.contains(&k))
 }
 
 fn tok_pred(p: &TokPred, word: &str, tag: &str) -> bool {
