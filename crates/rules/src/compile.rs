@@ -158,7 +158,7 @@ pub(crate) enum TokPred {
 /// Where a rule's candidate start positions come from.
 #[derive(Debug, Clone)]
 pub(crate) enum AnchorSource {
-    /// Hits of these automaton patterns.
+    /// Hits of these automaton patterns (sorted, distinct).
     Automaton(Vec<u32>),
     /// Starts of quantities.
     Quantity,
@@ -1710,7 +1710,14 @@ fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> (Vec<AnchorSource>, (u32, u32), V
     flatten(p, &mut items);
     let mut back = (0u32, 0u32);
     for (i, item) in items.iter().enumerate() {
-        if let Some(a) = anchors_of(item, ac) {
+        if let Some(mut a) = anchors_of(item, ac) {
+            // Sorted ids: the engine tests hit patterns against them.
+            for src in &mut a {
+                if let AnchorSource::Automaton(ids) = src {
+                    ids.sort_unstable();
+                    ids.dedup();
+                }
+            }
             let prefix = items[..i].iter().map(|p| (*p).clone()).collect();
             return (a, back, prefix);
         }

@@ -239,13 +239,12 @@ impl RuleSet {
             qty_by_end: OnceCell::new(),
             periods_by_end: OnceCell::new(),
         };
-        let mut starts_by_pattern: HashMap<u32, Vec<u32>> = HashMap::new();
-        for h in &scratch.hits {
-            starts_by_pattern
-                .entry(h.pattern)
-                .or_default()
-                .push(h.start);
-        }
+        // (pattern, start) of every hit, sorted: a rule's anchor patterns
+        // are looked up by binary search, or, for a large lexicon, the hits
+        // are tested against its sorted pattern ids.
+        let mut starts_by_pattern: Vec<(u32, u32)> =
+            scratch.hits.iter().map(|h| (h.pattern, h.start)).collect();
+        starts_by_pattern.sort_unstable();
         for &label in &self.label_order {
             if needed.is_some_and(|n| !n[label]) {
                 continue;
@@ -304,7 +303,7 @@ impl RuleSet {
         &self,
         s: &Scratch,
         rid: RuleId,
-        starts_by_pattern: &HashMap<u32, Vec<u32>>,
+        starts_by_pattern: &[(u32, u32)],
         out: &mut Vec<Match>,
         mut trace: Option<&mut Trace>,
     ) {
@@ -314,10 +313,23 @@ impl RuleSet {
             for a in &branch.anchors {
                 match a {
                     AnchorSource::Automaton(ids) => {
-                        for id in ids {
-                            if let Some(v) = starts_by_pattern.get(id) {
-                                anchor_pos.extend(v);
+                        if ids.len() < starts_by_pattern.len() {
+                            for id in ids {
+                                let i = starts_by_pattern.partition_point(|h| h.0 < *id);
+                                anchor_pos.extend(
+                                    starts_by_pattern[i..]
+                                        .iter()
+                                        .take_while(|h| h.0 == *id)
+                                        .map(|h| h.1),
+                                );
                             }
+                        } else {
+                            anchor_pos.extend(
+                                starts_by_pattern
+                                    .iter()
+                                    .filter(|h| ids.binary_search(&h.0).is_ok())
+                                    .map(|h| h.1),
+                            );
                         }
                     }
                     AnchorSource::Quantity => {
