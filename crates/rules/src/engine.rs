@@ -73,10 +73,22 @@ pub(crate) struct Cap {
     pub(crate) payload: Payload,
 }
 
-#[derive(Debug, Clone)]
+/// A matcher thread: where it stands and its captures, as the head of a
+/// list in [`Scratch::cap_arena`] (copying a thread copies no captures).
+#[derive(Debug, Clone, Copy)]
 struct Thread {
     end: usize,
-    caps: Vec<Cap>,
+    caps: u32,
+}
+
+/// The empty capture list.
+const NO_CAPS: u32 = u32::MAX;
+
+/// One capture in the arena, linked to the captures made before it.
+#[derive(Debug, Clone, Copy)]
+struct CapNode {
+    cap: Cap,
+    prev: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -148,6 +160,8 @@ pub(crate) struct Scratch<'a> {
     hits_by_end: OnceCell<Vec<u32>>,
     qty_by_end: OnceCell<Vec<u32>>,
     periods_by_end: OnceCell<Vec<u32>>,
+    /// Captures of the threads of the attempt under way.
+    cap_arena: RefCell<Vec<CapNode>>,
 }
 
 impl RuleSet {
@@ -238,6 +252,7 @@ impl RuleSet {
             hits_by_end: OnceCell::new(),
             qty_by_end: OnceCell::new(),
             periods_by_end: OnceCell::new(),
+            cap_arena: RefCell::new(Vec::new()),
         };
         // (pattern, start) of every hit, sorted: a rule's anchor patterns
         // are looked up by binary search, or, for a large lexicon, the hits
@@ -366,7 +381,7 @@ impl RuleSet {
                 let win = (sent.start as usize, sent.end as usize);
                 s.furthest.set(None);
                 let mut threads = Vec::new();
-                s.eval(&branch.pat, start as usize, win, &[], &mut threads);
+                s.eval(&branch.pat, start as usize, win, NO_CAPS, &mut threads);
                 let best = threads
                     .iter()
                     .filter(|t| t.end > start as usize)
@@ -383,7 +398,11 @@ impl RuleSet {
                         },
                     });
                 }
-                let Some(best) = best else { continue };
+                let Some(best) = best.copied() else {
+                    s.cap_arena.borrow_mut().clear();
+                    continue;
+                };
+                let caps = s.take_caps(best.caps);
                 // Attributes are computed after overlap resolution, for the
                 // survivors only (and so that they can see earlier ones).
                 out.push(Match {
@@ -393,7 +412,7 @@ impl RuleSet {
                     end: best.end as u32,
                     priority: rule.priority,
                     attrs: Map::new(),
-                    caps: best.caps.clone(),
+                    caps,
                 });
             }
         }
@@ -615,7 +634,7 @@ impl<'a> Scratch<'a> {
 
     /// Evaluates `p` at `pos` within the window `win` (the sentence),
     /// appending threads (distinct end positions, in preference order).
-    fn eval(&self, p: &Pat, pos: usize, win: (usize, usize), caps: &[Cap], out: &mut Vec<Thread>) {
+    fn eval(&self, p: &Pat, pos: usize, win: (usize, usize), caps: u32, out: &mut Vec<Thread>) {
         let before = out.len();
         match &p.kind {
             PatKind::Lit(s) => {
@@ -624,7 +643,7 @@ impl<'a> Scratch<'a> {
                         out,
                         Thread {
                             end: pos + s.len(),
-                            caps: caps.to_vec(),
+                            caps,
                         },
                     );
                 }
@@ -640,7 +659,7 @@ impl<'a> Scratch<'a> {
                             out,
                             Thread {
                                 end: h.end as usize,
-                                caps: caps.to_vec(),
+                                caps,
                             },
                         );
                     }
@@ -656,7 +675,7 @@ impl<'a> Scratch<'a> {
                             out,
                             Thread {
                                 end: m.end as usize,
-                                caps: caps.to_vec(),
+                                caps,
                             },
                         );
                     }
@@ -670,7 +689,7 @@ impl<'a> Scratch<'a> {
                         out,
                         Thread {
                             end: pos + ch.len_utf8(),
-                            caps: caps.to_vec(),
+                            caps,
                         },
                     );
                 }
@@ -683,7 +702,7 @@ impl<'a> Scratch<'a> {
                         out,
                         Thread {
                             end: pos + ch.len_utf8(),
-                            caps: caps.to_vec(),
+                            caps,
                         },
                     );
                 }
@@ -691,26 +710,14 @@ impl<'a> Scratch<'a> {
             PatKind::Qty(f) => {
                 for q in self.quantities_at(pos) {
                     if q.end <= win.1 && qty_ok(f, q) {
-                        push_thread(
-                            out,
-                            Thread {
-                                end: q.end,
-                                caps: caps.to_vec(),
-                            },
-                        );
+                        push_thread(out, Thread { end: q.end, caps });
                     }
                 }
             }
             PatKind::Period(f) => {
                 for pr in self.periods_at(pos) {
                     if pr.end <= win.1 && period_ok(f, pr) {
-                        push_thread(
-                            out,
-                            Thread {
-                                end: pr.end,
-                                caps: caps.to_vec(),
-                            },
-                        );
+                        push_thread(out, Thread { end: pr.end, caps });
                     }
                 }
             }
@@ -733,13 +740,7 @@ impl<'a> Scratch<'a> {
                     }
                 };
                 if ok {
-                    push_thread(
-                        out,
-                        Thread {
-                            end: pos,
-                            caps: caps.to_vec(),
-                        },
-                    );
+                    push_thread(out, Thread { end: pos, caps });
                 }
             }
             PatKind::Look {
@@ -749,19 +750,13 @@ impl<'a> Scratch<'a> {
             } => {
                 let found = if *ahead {
                     let mut t = Vec::new();
-                    self.eval(node, pos, win, &[], &mut t);
+                    self.eval(node, pos, win, NO_CAPS, &mut t);
                     !t.is_empty()
                 } else {
                     self.ends_at(node, pos, win)
                 };
                 if found != *negated {
-                    push_thread(
-                        out,
-                        Thread {
-                            end: pos,
-                            caps: caps.to_vec(),
-                        },
-                    );
+                    push_thread(out, Thread { end: pos, caps });
                 }
             }
             PatKind::Inside {
@@ -773,13 +768,7 @@ impl<'a> Scratch<'a> {
                 let opens = seg.chars().filter(|c| c == open).count();
                 let closes = seg.chars().filter(|c| c == close).count();
                 if (opens > closes) != *negated {
-                    push_thread(
-                        out,
-                        Thread {
-                            end: pos,
-                            caps: caps.to_vec(),
-                        },
-                    );
+                    push_thread(out, Thread { end: pos, caps });
                 }
             }
             PatKind::Tok(preds) => {
@@ -796,7 +785,7 @@ impl<'a> Scratch<'a> {
                                 out,
                                 Thread {
                                     end: e as usize,
-                                    caps: caps.to_vec(),
+                                    caps,
                                 },
                             );
                         }
@@ -804,14 +793,11 @@ impl<'a> Scratch<'a> {
                 }
             }
             PatKind::Seq(items) => {
-                let mut frontier = vec![Thread {
-                    end: pos,
-                    caps: caps.to_vec(),
-                }];
+                let mut frontier = vec![Thread { end: pos, caps }];
                 for item in items {
                     let mut next = Vec::new();
                     for t in &frontier {
-                        self.eval(item, t.end, win, &t.caps, &mut next);
+                        self.eval(item, t.end, win, t.caps, &mut next);
                     }
                     if next.is_empty() {
                         return;
@@ -833,16 +819,13 @@ impl<'a> Scratch<'a> {
             }
             PatKind::Repeat { node, min, max } => {
                 // Frontiers by count; greedy preference: more repetitions first.
-                let mut levels: Vec<Vec<Thread>> = vec![vec![Thread {
-                    end: pos,
-                    caps: caps.to_vec(),
-                }]];
+                let mut levels: Vec<Vec<Thread>> = vec![vec![Thread { end: pos, caps }]];
                 for _ in 0..*max {
                     let last = levels.last().expect("level");
                     let mut next = Vec::new();
                     for t in last {
                         let mut r = Vec::new();
-                        self.eval(node, t.end, win, &t.caps, &mut r);
+                        self.eval(node, t.end, win, t.caps, &mut r);
                         for th in r {
                             // No progress: stop (zero-width repetition).
                             if th.end > t.end {
@@ -868,12 +851,15 @@ impl<'a> Scratch<'a> {
                 self.eval(node, pos, win, caps, &mut t);
                 for mut th in t {
                     let payload = self.payload(node, pos, th.end);
-                    th.caps.push(Cap {
+                    let cap = Cap {
                         name: *name,
                         start: pos as u32,
                         end: th.end as u32,
                         payload,
-                    });
+                    };
+                    let mut arena = self.cap_arena.borrow_mut();
+                    arena.push(CapNode { cap, prev: th.caps });
+                    th.caps = (arena.len() - 1) as u32;
                     push_thread(out, th);
                 }
             }
@@ -883,6 +869,21 @@ impl<'a> Scratch<'a> {
         }
     }
 
+    /// The captures of the list ending at `head`, in the order they were
+    /// made; empties the arena (the attempt is over).
+    fn take_caps(&self, head: u32) -> Vec<Cap> {
+        let mut arena = self.cap_arena.borrow_mut();
+        let mut caps = Vec::new();
+        let mut i = head;
+        while i != NO_CAPS {
+            caps.push(arena[i as usize].cap);
+            i = arena[i as usize].prev;
+        }
+        caps.reverse();
+        arena.clear();
+        caps
+    }
+
     /// Does `p` match some span ending exactly at `pos` (lookbehind)?
     fn ends_at(&self, p: &Pat, pos: usize, win: (usize, usize)) -> bool {
         let mut start = pos;
@@ -890,7 +891,7 @@ impl<'a> Scratch<'a> {
         loop {
             if k >= p.len.0 {
                 let mut t = Vec::new();
-                self.eval(p, start, (win.0, pos), &[], &mut t);
+                self.eval(p, start, (win.0, pos), NO_CAPS, &mut t);
                 if t.iter().any(|t| t.end == pos) {
                     return true;
                 }
