@@ -162,6 +162,10 @@ pub(crate) struct Scratch<'a> {
     periods_by_end: OnceCell<Vec<u32>>,
     /// Captures of the threads of the attempt under way.
     cap_arena: RefCell<Vec<CapNode>>,
+    /// Spare thread lists and level bounds, so that matching does not
+    /// allocate at every pattern node.
+    spare: RefCell<Vec<Vec<Thread>>>,
+    spare_bounds: RefCell<Vec<Vec<usize>>>,
 }
 
 impl RuleSet {
@@ -253,6 +257,8 @@ impl RuleSet {
             qty_by_end: OnceCell::new(),
             periods_by_end: OnceCell::new(),
             cap_arena: RefCell::new(Vec::new()),
+            spare: RefCell::new(Vec::new()),
+            spare_bounds: RefCell::new(Vec::new()),
         };
         // (pattern, start) of every hit, sorted: a rule's anchor patterns
         // are looked up by binary search, or, for a large lexicon, the hits
@@ -638,7 +644,7 @@ impl<'a> Scratch<'a> {
         let before = out.len();
         match &p.kind {
             PatKind::Lit(s) => {
-                if self.text[pos..win.1].starts_with(s.as_str()) {
+                if starts_with(&self.text.as_bytes()[pos..win.1], s.as_bytes()) {
                     push_thread(
                         out,
                         Thread {
@@ -749,9 +755,11 @@ impl<'a> Scratch<'a> {
                 node,
             } => {
                 let found = if *ahead {
-                    let mut t = Vec::new();
+                    let mut t = self.take_buf();
                     self.eval(node, pos, win, NO_CAPS, &mut t);
-                    !t.is_empty()
+                    let found = !t.is_empty();
+                    self.give_buf(t);
+                    found
                 } else {
                     self.ends_at(node, pos, win)
                 };
@@ -793,63 +801,83 @@ impl<'a> Scratch<'a> {
                 }
             }
             PatKind::Seq(items) => {
-                let mut frontier = vec![Thread { end: pos, caps }];
+                let mut frontier = self.take_buf();
+                frontier.push(Thread { end: pos, caps });
+                let mut next = self.take_buf();
                 for item in items {
-                    let mut next = Vec::new();
+                    next.clear();
                     for t in &frontier {
                         self.eval(item, t.end, win, t.caps, &mut next);
                     }
                     if next.is_empty() {
+                        self.give_buf(frontier);
+                        self.give_buf(next);
                         return;
                     }
-                    frontier = next;
+                    std::mem::swap(&mut frontier, &mut next);
                 }
-                for t in frontier {
+                for &t in &frontier {
                     push_thread(out, t);
                 }
+                self.give_buf(frontier);
+                self.give_buf(next);
             }
             PatKind::Alt(items) => {
+                let mut t = self.take_buf();
                 for item in items {
-                    let mut t = Vec::new();
+                    t.clear();
                     self.eval(item, pos, win, caps, &mut t);
-                    for th in t {
+                    for &th in &t {
                         push_thread(out, th);
                     }
                 }
+                self.give_buf(t);
             }
             PatKind::Repeat { node, min, max } => {
-                // Frontiers by count; greedy preference: more repetitions first.
-                let mut levels: Vec<Vec<Thread>> = vec![vec![Thread { end: pos, caps }]];
+                // Frontiers by count, one after the other in `levels`
+                // (level k is levels[bounds[k]..bounds[k + 1]]); greedy
+                // preference: more repetitions first.
+                let mut levels = self.take_buf();
+                let mut bounds = self.spare_bounds.borrow_mut().pop().unwrap_or_default();
+                let mut r = self.take_buf();
+                levels.push(Thread { end: pos, caps });
+                bounds.push(0);
                 for _ in 0..*max {
-                    let last = levels.last().expect("level");
-                    let mut next = Vec::new();
-                    for t in last {
-                        let mut r = Vec::new();
+                    let (from, to) = (*bounds.last().expect("level"), levels.len());
+                    for k in from..to {
+                        let t = levels[k];
+                        r.clear();
                         self.eval(node, t.end, win, t.caps, &mut r);
-                        for th in r {
+                        for &th in &r {
                             // No progress: stop (zero-width repetition).
-                            if th.end > t.end {
-                                push_thread(&mut next, th);
+                            if th.end > t.end && !levels[to..].iter().any(|x| x.end == th.end) {
+                                levels.push(th);
                             }
                         }
                     }
-                    if next.is_empty() {
+                    if levels.len() == to {
                         break;
                     }
-                    levels.push(next);
+                    bounds.push(to);
                 }
-                for (count, level) in levels.into_iter().enumerate().rev() {
+                bounds.push(levels.len());
+                for count in (0..bounds.len() - 1).rev() {
                     if count as u32 >= *min {
-                        for t in level {
+                        for &t in &levels[bounds[count]..bounds[count + 1]] {
                             push_thread(out, t);
                         }
                     }
                 }
+                bounds.clear();
+                self.spare_bounds.borrow_mut().push(bounds);
+                self.give_buf(levels);
+                self.give_buf(r);
             }
             PatKind::Cap { name, node } => {
-                let mut t = Vec::new();
+                let mut t = self.take_buf();
                 self.eval(node, pos, win, caps, &mut t);
-                for mut th in t {
+                for &th in &t {
+                    let mut th = th;
                     let payload = self.payload(node, pos, th.end);
                     let cap = Cap {
                         name: *name,
@@ -862,11 +890,21 @@ impl<'a> Scratch<'a> {
                     th.caps = (arena.len() - 1) as u32;
                     push_thread(out, th);
                 }
+                self.give_buf(t);
             }
         }
         if out.len() == before {
             self.fail(pos, p);
         }
+    }
+
+    fn take_buf(&self) -> Vec<Thread> {
+        self.spare.borrow_mut().pop().unwrap_or_default()
+    }
+
+    fn give_buf(&self, mut v: Vec<Thread>) {
+        v.clear();
+        self.spare.borrow_mut().push(v);
     }
 
     /// The captures of the list ending at `head`, in the order they were
@@ -1414,6 +1452,13 @@ fn quantity_field(q: &Quantity, field: &str) -> Value {
         "kind" => serde_json::to_value(q.kind).unwrap_or(Value::Null),
         _ => Value::Null,
     }
+}
+
+/// `hay.starts_with(lit)` for short literals: a byte loop that usually
+/// stops at the second byte, cheaper than a call to `memcmp`.
+#[inline]
+fn starts_with(hay: &[u8], lit: &[u8]) -> bool {
+    hay.len() >= lit.len() && hay.iter().zip(lit).all(|(a, b)| a == b)
 }
 
 fn qty_ok(f: &QtyFilter, q: &Quantity) -> bool {
