@@ -213,6 +213,9 @@ type BatchMsg = Result<Vec<Item>, String>;
 
 pub fn run(args: TagArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    // Loading the segmenter's dictionary and compiling the rules are the two
+    // halves of start-up and independent: overlap them.
+    let base_segmenter = std::thread::spawn(Segmenter::new);
     // Rules that do not compile mean the run cannot happen: exit 2.
     let rules = match crate::rules_cli::load_rules(&args.rules, false) {
         Ok(r) => r,
@@ -228,7 +231,16 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
     let needed = rules.labels_needed(&wanted);
     // Segmentation only when something that will run needs tokens.
     let segmenter = if rules.needs_tokens_for(&needed) || labels.wants("sentence") {
-        crate::rules_cli::segmenter_for(&rules).or_else(|| Some(Segmenter::new()))
+        // What `rules_cli::segmenter_for` builds, from the preloaded base.
+        let mut seg = base_segmenter
+            .join()
+            .map_err(|_| anyhow::anyhow!("loading the segmenter's dictionary panicked"))?;
+        if rules.needs_tokens() {
+            for w in rules.lexicon_words() {
+                seg.add_word(&w, None, None);
+            }
+        }
+        Some(seg)
     } else {
         None
     };
