@@ -280,7 +280,14 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                         used[i] = true;
                         c.overlap += 1;
                         let fields: &[&str] = match label.as_str() {
-                            "fact" => &["indicator", "subject", "period", "change", "status"],
+                            "fact" => &[
+                                "indicator",
+                                "subject",
+                                "period",
+                                "change",
+                                "status",
+                                "scope",
+                            ],
                             "policy" => &["canonical", "kind"],
                             _ => &[],
                         };

@@ -74,10 +74,13 @@ pub const CSV_ATTRS: &[&str] = &[
     "qualifier",
     "change",
     "subject",
+    "subject_code",
     "period",
     "status",
+    "scope",
     "code",
     "level",
+    "parent",
 ];
 
 const CSV_FIXED: &[&str] = &[

@@ -7,10 +7,10 @@
 #   canonical = alias, alias [place: the place it belongs to]
 # Extend freely; `tiqu check` validates the file.
 
-临汾开发区 = 临汾经开区 [place: 临汾市]
+临汾开发区 = 临汾经开区, 临开 [place: 临汾市]
 临猗示范区 = 临猗农业示范区 [place: 临猗县]
 晋城经开区 = 晋城开发区 [place: 晋城市]
-上党经开区 = 上党开发区 [place: 长治市上党区]
+上党经开区 = 上党开发区 [place: 上党区]
 高平经开区 = 高平开发区 [place: 高平市]
 晋中开发区 = 晋中经开区 [place: 晋中市]
 中北高新区 [place: 太原市]

@@ -19,7 +19,7 @@ assert list(pq["start"]) == [r["start"] for r in records]
 facts = pq[pq["label"] == "fact"]
 assert facts["normalized"].notna().all()
 
-csv = pd.read_csv(csv_path, dtype={"code": str, "place_code": str}, keep_default_na=False)
+csv = pd.read_csv(csv_path, dtype={"code": str, "place_code": str, "subject_code": str, "parent": str}, keep_default_na=False)
 assert len(csv) == len(records), (len(csv), len(records))
 assert list(csv["text"]) == [r["text"] for r in records]
 

@@ -901,7 +901,7 @@ impl Compiler {
         // Emission: check functions and paths.
         let mut used = HashSet::new();
         for (_, e, _) in &emit.attrs {
-            self.check_expr(pf, e, &captures, &mut used);
+            self.check_expr(ctx, pf, e, &captures, &mut used);
         }
         for c in &captures {
             if !used.contains(c.as_str()) {
@@ -975,6 +975,7 @@ impl Compiler {
 
     fn check_expr(
         &mut self,
+        ctx: &ResolveCtx,
         pf: &ParsedFile,
         e: &Expr,
         captures: &[String],
@@ -998,8 +999,24 @@ impl Compiler {
                         ),
                     );
                 }
+                // Functions that name a lexicon: a misspelt name would
+                // silently give null.
+                if let ("cue" | "lookup" | "prefix_lookup" | "rewrite", Some(Expr::Str(lex))) =
+                    (name.as_str(), args.first())
+                    && let Err(help) = ctx.lexicon(&pf.namespace, lex)
+                {
+                    self.diag(
+                        Severity::Error,
+                        "unknown-lexicon",
+                        pf.file,
+                        span.clone(),
+                        format!("unknown lexicon `{lex}` in `{name}(…)`"),
+                        "called here",
+                        Some(help.replace('@', "")),
+                    );
+                }
                 for a in args {
-                    self.check_expr(pf, a, captures, used);
+                    self.check_expr(ctx, pf, a, captures, used);
                 }
             }
             Expr::Path(parts, span) => {
@@ -1036,7 +1053,7 @@ impl Compiler {
             }
             Expr::Coalesce(items) => {
                 for i in items {
-                    self.check_expr(pf, i, captures, used);
+                    self.check_expr(ctx, pf, i, captures, used);
                 }
             }
             Expr::Str(_) | Expr::Num(_) | Expr::Null | Expr::Bool(_) => {}

@@ -145,7 +145,7 @@ type SentenceTokens = Rc<Vec<(u32, u32, &'static str)>>;
 pub(crate) struct Scratch<'a> {
     pub(crate) text: &'a str,
     pub(crate) prepared: &'a Prepared<'a>,
-    set: &'a RuleSet,
+    pub(crate) set: &'a RuleSet,
     seg: Option<&'a Segmenter>,
     hits: Vec<Hit>,
     qty: OnceCell<Vec<Quantity>>,

@@ -27,6 +27,8 @@
 use serde_json::{Map, Value};
 use tiqu_quantity::Decimal;
 
+use std::collections::HashMap;
+
 use crate::ast::Expr;
 use crate::engine::{Cap, Payload, Scratch};
 
@@ -47,6 +49,11 @@ pub const FUNCTIONS: &[&str] = &[
     "previous",
     "replace",
     "lookup",
+    "cue",
+    "resolve",
+    "prefix_lookup",
+    "rewrite",
+    "number",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -254,6 +261,58 @@ impl EvalCtx<'_, '_> {
                     .cloned()
                     .unwrap_or(Value::Null)
             }
+            "resolve" => {
+                let field = match args.get(1).map(|a| self.eval(a)) {
+                    Some(Value::String(s)) => s,
+                    _ => "canonical".to_string(),
+                };
+                match cap_arg(0).first() {
+                    Some(c) => self.resolve(c, &field),
+                    None => Value::Null,
+                }
+            }
+            "prefix_lookup" => {
+                let (Some(Value::String(lex)), Some(Value::String(text))) = (
+                    args.first().map(|a| self.eval(a)),
+                    args.get(1).map(|a| self.eval(a)),
+                ) else {
+                    return Value::Null;
+                };
+                let field = match args.get(2).map(|a| self.eval(a)) {
+                    Some(Value::String(s)) => s,
+                    _ => "canonical".to_string(),
+                };
+                prefix_entry(self.scratch, &lex, &text).map_or(Value::Null, |(lid, entry)| {
+                    entry_field(self.scratch, lid, entry, &field)
+                })
+            }
+            "number" => match args.first().map(|a| self.eval(a)) {
+                Some(Value::String(t)) => t
+                    .trim()
+                    .parse::<Decimal>()
+                    .map(decimal_value)
+                    .unwrap_or(Value::Null),
+                Some(v @ Value::Number(_)) => v,
+                _ => Value::Null,
+            },
+            "rewrite" => {
+                let (Some(Value::String(lex)), Some(val)) = (
+                    args.first().map(|a| self.eval(a)),
+                    args.get(1).map(|a| self.eval(a)),
+                ) else {
+                    return Value::Null;
+                };
+                match val {
+                    Value::String(text) => Value::String(rewrite(self.scratch, &lex, &text)),
+                    other => other,
+                }
+            }
+            "cue" => match args.first().map(|a| self.eval(a)) {
+                Some(Value::String(lex)) => {
+                    nearest_cue(self.scratch, &lex, self.span).map_or(Value::Null, Value::String)
+                }
+                _ => Value::Null,
+            },
             "clause_has" | "sentence_has" => {
                 let words = match args.first().map(|a| self.eval(a)) {
                     Some(Value::String(s)) => s,
@@ -282,6 +341,286 @@ impl EvalCtx<'_, '_> {
             ),
             _ => Value::Null,
         }
+    }
+}
+
+/// `cue(lexicon)`: the canonical form of the cue word nearest the match,
+/// looking clause by clause from the match's own clause (all of it: 专项债
+/// 2200万元已落实到位) back to the sentence start. Within one clause the entry listed
+/// first in the lexicon wins, so `计划完成` reads as a plan, not an
+/// achievement, when plan cues are listed before achievement cues; a cue
+/// found inside a longer one (`计划` in `行动计划`) does not count.
+fn nearest_cue(scratch: &Scratch, lex: &str, span: (usize, usize)) -> Option<String> {
+    let set = scratch.set;
+    let lid = set
+        .lexicons
+        .iter()
+        .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))?;
+    let ac = set.automaton.as_ref()?;
+    let st = &scratch.prepared.structure;
+    let si = st.sentence_at(span.0 as u32)?;
+    // The cue of one clause `text[from..to]`: the earliest-listed entry
+    // among the cues not inside a longer cue.
+    let clause_cue = |from: usize, to: usize| -> Option<u32> {
+        let found: Vec<(usize, usize, u32)> = ac
+            .find_overlapping_iter(&scratch.text[from..to])
+            .flat_map(|m| {
+                set.ac_targets[m.pattern().as_usize()]
+                    .iter()
+                    .filter_map(move |t| match t {
+                        &crate::compile::AcTarget::Lex { lex, entry } if lex == lid => {
+                            Some((m.start(), m.end(), entry))
+                        }
+                        _ => None,
+                    })
+            })
+            .collect();
+        found
+            .iter()
+            .filter(|&&(s, e, _)| {
+                !found
+                    .iter()
+                    .any(|&(s2, e2, _)| s2 <= s && e <= e2 && (e2 - s2) > (e - s))
+            })
+            .map(|&(_, _, entry)| entry)
+            .min()
+    };
+    // Clauses from the match's own back to the sentence start. A cue does
+    // not reach across a `；` (a new list item), except from a clause that
+    // ends in `：`, which introduces everything after it (预期目标是：…；…).
+    let sentence_cue = |si: usize, at: usize| -> Option<u32> {
+        let sent = st.sentences[si];
+        let mut crossed_semicolon = false;
+        for c in st.clauses[sent.clauses.0 as usize..sent.clauses.1 as usize]
+            .iter()
+            .rev()
+            .filter(|c| (c.span.start as usize) <= at)
+        {
+            let (from, to) = (c.span.start as usize, c.span.end as usize);
+            let last = scratch.text[from..to].trim_end().chars().last();
+            let own = at < to;
+            if !own && matches!(last, Some('；' | ';')) {
+                crossed_semicolon = true;
+            }
+            if crossed_semicolon && !matches!(last, Some('：' | ':')) {
+                continue;
+            }
+            if let Some(e) = clause_cue(from, to) {
+                return Some(e);
+            }
+        }
+        None
+    };
+    // The sentence up to the match end; else the first clause of the
+    // sentence before it in the same paragraph, when it holds a number (a plan announced and then
+    // detailed: 今年赤字率拟按4%左右安排…。一般公共预算支出规模29.7万亿元).
+    let entry = sentence_cue(si, span.0).or_else(|| {
+        let prev = si.checked_sub(1)?;
+        let p = st.sentences[prev];
+        if p.paragraph != st.sentences[si].paragraph || p.clauses.0 == p.clauses.1 {
+            return None;
+        }
+        // Only a first clause that states a figure itself announces one
+        // (拟按4%左右安排, 预计1-7月); 扎实用好项目谋划库 does not.
+        let c = st.clauses[p.clauses.0 as usize];
+        let (from, to) = (c.span.start as usize, c.span.end as usize);
+        if !scratch.text[from..to].chars().any(|ch| ch.is_ascii_digit()) {
+            return None;
+        }
+        clause_cue(from, to)
+    })?;
+    Some(set.lexicons[lid].entries[entry as usize].canonical.clone())
+}
+
+impl EvalCtx<'_, '_> {
+    /// `resolve(p, field)`: a field of the lexicon entry that capture `p`
+    /// names, choosing among homonyms (entries of the same lexicon written
+    /// the same way, such as 朝阳 or 鼓楼区) by context: the provinces of
+    /// the places already found in the document (twice the weight in the
+    /// same article) and of the article's subject. When the context does not
+    /// decide, `ambiguous` lists the candidates (`name code` strings) and the
+    /// other fields are null; otherwise `ambiguous` is null.
+    fn resolve(&self, c: &Cap, field: &str) -> Value {
+        let Payload::Lex { lex, entry } = c.payload else {
+            return self.scratch.cap_field(c, field);
+        };
+        let cands = homonyms(self.scratch, lex, self.scratch.cap_text(c));
+        if cands.len() <= 1 {
+            return match field {
+                "ambiguous" => Value::Null,
+                _ => entry_field(self.scratch, lex, entry, field),
+            };
+        }
+        let st = &self.scratch.prepared.structure;
+        let article_of = |pos: u32| st.sentence_at(pos).and_then(|si| st.sentences[si].article);
+        let here = article_of(self.span.0 as u32);
+        // Weights of the provinces and cities the context names: a place
+        // counts for its province, and for its city (or itself, if a city).
+        let mut weight: HashMap<String, u32> = HashMap::new();
+        let mut count = |attrs: &dyn Fn(&str) -> Value, w: u32| {
+            for key in ["province", "city"] {
+                if let Value::String(p) = attrs(key)
+                    && !p.is_empty()
+                {
+                    *weight.entry(p).or_default() += w;
+                }
+            }
+            if attrs("level") == Value::String("city".into())
+                && let Value::String(n) = attrs("name")
+            {
+                *weight.entry(n).or_default() += w;
+            }
+        };
+        for m in self.earlier {
+            if m.attrs.get("ambiguous").is_some_and(|v| !v.is_null()) {
+                continue;
+            }
+            let w = if article_of(m.start) == here { 2 } else { 1 };
+            count(&|k| m.attrs.get(k).cloned().unwrap_or(Value::Null), w);
+        }
+        if let Value::String(subject) = self.scratch.article_field(self.span.0, "subject")
+            && let Some((lid, e)) =
+                prefix_entry(self.scratch, &self.scratch.set.lexicons[lex].name, &subject)
+        {
+            count(&|k| entry_field(self.scratch, lid, e, k), 2);
+        }
+        // A city match outweighs a province match: two 鼓楼区 of 江苏省
+        // differ only by their city.
+        let score = |e: u32| {
+            let w = |k: &str| match entry_field(self.scratch, lex, e, k) {
+                Value::String(p) => weight.get(&p).copied().unwrap_or(0),
+                _ => 0,
+            };
+            w("province") + 4 * w("city")
+        };
+        let best = cands.iter().map(|&e| score(e)).max().unwrap_or(0);
+        let winners: Vec<u32> = cands
+            .iter()
+            .copied()
+            .filter(|&e| score(e) == best)
+            .collect();
+        if best > 0 && winners.len() == 1 {
+            return match field {
+                "ambiguous" => Value::Null,
+                _ => entry_field(self.scratch, lex, winners[0], field),
+            };
+        }
+        match field {
+            "ambiguous" => Value::Array(
+                cands
+                    .iter()
+                    .map(|&e| {
+                        let l = &self.scratch.set.lexicons[lex].entries[e as usize];
+                        let code = l.attrs.get("code").map(value_text).unwrap_or_default();
+                        Value::String(format!("{} {}", l.canonical, code).trim().to_string())
+                    })
+                    .collect(),
+            ),
+            "canonical" | "name" => Value::String(self.scratch.cap_text(c).to_string()),
+            _ => Value::Null,
+        }
+    }
+}
+
+/// Entries of lexicon `lex` that `term` is a written form of, in lexicon order.
+fn homonyms(scratch: &Scratch, lex: usize, term: &str) -> Vec<u32> {
+    let Some(ac) = scratch.set.automaton.as_ref() else {
+        return Vec::new();
+    };
+    let mut out: Vec<u32> = ac
+        .find_overlapping_iter(term)
+        .filter(|m| m.start() == 0 && m.end() == term.len())
+        .flat_map(|m| scratch.set.ac_targets[m.pattern().as_usize()].iter())
+        .filter_map(|t| match t {
+            &crate::compile::AcTarget::Lex { lex: l, entry } if l == lex => Some(entry),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The entry of lexicon `lex` (qualified or local name) whose written form is
+/// the longest prefix of `text`: 临汾开发区 → 临汾市.
+fn prefix_entry(scratch: &Scratch, lex: &str, text: &str) -> Option<(usize, u32)> {
+    let set = scratch.set;
+    let lid = set
+        .lexicons
+        .iter()
+        .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))?;
+    let ac = set.automaton.as_ref()?;
+    ac.find_overlapping_iter(text)
+        .filter(|m| m.start() == 0)
+        .flat_map(|m| {
+            set.ac_targets[m.pattern().as_usize()]
+                .iter()
+                .filter_map(move |t| match t {
+                    &crate::compile::AcTarget::Lex { lex, entry } if lex == lid => {
+                        Some((m.end(), entry))
+                    }
+                    _ => None,
+                })
+        })
+        // Longest prefix; among homonyms the first listed.
+        .min_by_key(|&(end, entry)| (std::cmp::Reverse(end), entry))
+        .map(|(_, entry)| (lid, entry))
+}
+
+/// `rewrite(lexicon, text)`: every written form of the lexicon found in
+/// `text` (leftmost, then longest, not overlapping) replaced by its canonical
+/// form: with `开发区 = 经济开发区`, 临汾经济开发区 → 临汾开发区.
+fn rewrite(scratch: &Scratch, lex: &str, text: &str) -> String {
+    let set = scratch.set;
+    let Some(lid) = set
+        .lexicons
+        .iter()
+        .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))
+    else {
+        return text.to_string();
+    };
+    let Some(ac) = set.automaton.as_ref() else {
+        return text.to_string();
+    };
+    let mut found: Vec<(usize, usize, u32)> = ac
+        .find_overlapping_iter(text)
+        .flat_map(|m| {
+            set.ac_targets[m.pattern().as_usize()]
+                .iter()
+                .filter_map(move |t| match t {
+                    &crate::compile::AcTarget::Lex { lex, entry } if lex == lid => {
+                        Some((m.start(), m.end(), entry))
+                    }
+                    _ => None,
+                })
+        })
+        .collect();
+    found.sort_by_key(|&(s, e, entry)| (s, std::cmp::Reverse(e), entry));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (s, e, entry) in found {
+        if s < at {
+            continue;
+        }
+        out.push_str(&text[at..s]);
+        out.push_str(&set.lexicons[lid].entries[entry as usize].canonical);
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A field of a lexicon entry: `canonical`/`name`, or one of its attributes.
+fn entry_field(scratch: &Scratch, lex: usize, entry: u32, field: &str) -> Value {
+    let e = &scratch.set.lexicons[lex].entries[entry as usize];
+    match field {
+        "canonical" | "name" => Value::String(e.canonical.clone()),
+        // An empty attribute (`city: ""` for a province) is absent.
+        _ => match e.attrs.get(field) {
+            Some(Value::String(s)) if s.is_empty() => Value::Null,
+            Some(v) => v.clone(),
+            None => Value::Null,
+        },
     }
 }
 
