@@ -130,6 +130,7 @@ ol.ctx .src{font-size:12px;color:var(--muted);word-break:break-all}
 mark{background:var(--mark);padding:0 1px}
 .nl{color:#b3bac4}
 :target{background:#fff7d9;outline:2px solid #ffe38a}
+section[id],li[id]{scroll-margin-top:3em}
 "#;
 
 impl View<'_> {
