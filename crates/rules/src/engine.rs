@@ -822,6 +822,27 @@ impl<'a> Scratch<'a> {
                 self.give_buf(frontier);
                 self.give_buf(next);
             }
+            // A list of literals (the common `define x: a | b | c`): each
+            // item as its own evaluation would do it, without the recursion.
+            PatKind::Alt(items) if items.iter().all(|i| matches!(i.kind, PatKind::Lit(_))) => {
+                let hay = &self.text.as_bytes()[pos..win.1];
+                for item in items {
+                    let PatKind::Lit(s) = &item.kind else {
+                        continue;
+                    };
+                    if starts_with(hay, s.as_bytes()) {
+                        push_thread(
+                            out,
+                            Thread {
+                                end: pos + s.len(),
+                                caps,
+                            },
+                        );
+                    } else {
+                        self.fail(pos, item);
+                    }
+                }
+            }
             PatKind::Alt(items) => {
                 let mut t = self.take_buf();
                 for item in items {
@@ -832,6 +853,40 @@ impl<'a> Scratch<'a> {
                     }
                 }
                 self.give_buf(t);
+            }
+            // A repeated character class: each level holds one thread, one
+            // character further.
+            PatKind::Repeat { node, min, max }
+                if matches!(node.kind, PatKind::Class(_) | PatKind::Set { .. }) =>
+            {
+                let mut ends = self.spare_bounds.borrow_mut().pop().unwrap_or_default();
+                ends.push(pos);
+                let mut at = pos;
+                for _ in 0..*max {
+                    match self.char_match(node, at, win.1) {
+                        Some(e) => {
+                            at = e;
+                            ends.push(e);
+                        }
+                        None => {
+                            self.fail(at, node);
+                            break;
+                        }
+                    }
+                }
+                for count in (0..ends.len()).rev() {
+                    if count as u32 >= *min {
+                        push_thread(
+                            out,
+                            Thread {
+                                end: ends[count],
+                                caps,
+                            },
+                        );
+                    }
+                }
+                ends.clear();
+                self.spare_bounds.borrow_mut().push(ends);
             }
             PatKind::Repeat { node, min, max } => {
                 // Frontiers by count, one after the other in `levels`
@@ -896,6 +951,19 @@ impl<'a> Scratch<'a> {
         if out.len() == before {
             self.fail(pos, p);
         }
+    }
+
+    /// Where a one-character pattern (class or set) matching at `pos` ends.
+    fn char_match(&self, p: &Pat, pos: usize, win_end: usize) -> Option<usize> {
+        let ch = self.text[pos..win_end].chars().next()?;
+        let ok = match &p.kind {
+            PatKind::Class(c) => class_matches(*c, ch),
+            PatKind::Set { negated, ranges } => {
+                ranges.iter().any(|(a, b)| (*a..=*b).contains(&ch)) != *negated
+            }
+            _ => false,
+        };
+        ok.then(|| pos + ch.len_utf8())
     }
 
     fn take_buf(&self) -> Vec<Thread> {
