@@ -666,7 +666,8 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
         }
     }
     let matches = ctx.rules.run_labels(&prepared, ctx.seg, ctx.needed);
-    for m in &matches {
+    // Owned: each record takes its match's attributes without a copy.
+    for m in matches {
         let label = ctx.rules.labels[m.label].name.as_str();
         if !labels.wants(label) {
             continue;
@@ -685,7 +686,7 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
             article,
             label,
             &ctx.rules.rules[m.rule].id,
-            m.attrs.clone(),
+            m.attrs,
         );
         emit(rec, &mut stats, label);
     }
