@@ -686,6 +686,28 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
                 }
             }
         }
+        // 3.7亿千瓦: a bare 千 right after 亿/万 begins the unit (千瓦, 千米,
+        // 千克), it does not add a thousand.
+        let written = text[h.num.start..num_end].trim_end_matches(is_space);
+        if let Some(before) = written.strip_suffix('千')
+            && before.trim_end_matches(is_space).ends_with(['万', '亿'])
+        {
+            let t = h.num.start + before.len();
+            if let Some((u, uend)) = units::match_unit(text, t)
+                && u.name.starts_with('千')
+                && let Some((n, _)) = numeral_prefix(text, h.num.start, t)
+            {
+                let mut nv = n.val;
+                if h.negative {
+                    nv.value = -nv.value;
+                    nv.lower = nv.lower.map(|v| -v);
+                    nv.upper = nv.upper.map(|v| -v);
+                }
+                val = nv;
+                num_end = n.end;
+                unit = Some((u, uend));
+            }
+        }
     }
     // 成 and 折 are shares of ten: G20成员 and 十折 are not percents, nor is the
     // 成/折 of a word (这一成绩, 又一成功; units.toml [fixed] not_share).
@@ -759,7 +781,12 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
     let factor =
         unit.map_or(Decimal::ONE, |(u, _)| u.factor) * kind_override.unwrap_or(Decimal::ONE);
     let norm =
-        |v: Decimal| -> Option<Decimal> { v.checked_mul(factor).map(|x| (x + extra).normalize()) };
+        // Rounded to 15 places: factors such as 1/24 (小时 → 天) are stored
+        // to 30 places, and 48 × 0.0416… should read 2, not 2.000…016.
+        |v: Decimal| -> Option<Decimal> {
+            v.checked_mul(factor)
+                .map(|x| (x + extra).round_dp(15).normalize())
+        };
     let mut normalized = norm(value)?;
     lower = lower.and_then(norm);
     upper = upper.and_then(norm);
@@ -1163,7 +1190,14 @@ enum Mode {
 /// with the reporting policy described in the crate docs.
 #[must_use]
 pub fn scan(text: &str) -> Vec<Quantity> {
-    scan_mode(text, Mode::Policy)
+    scan_mode(text, &scan_periods(text), Mode::Policy)
+}
+
+/// [`scan`], given the periods of `text` (exactly `scan_periods(text)`), for
+/// callers that need both: the periods are scanned once.
+#[must_use]
+pub fn scan_with_periods(text: &str, periods: &[Period]) -> Vec<Quantity> {
+    scan_mode(text, periods, Mode::Policy)
 }
 
 /// Every numeral and quantity in `text`, without the reporting policy for bare
@@ -1171,7 +1205,7 @@ pub fn scan(text: &str) -> Vec<Quantity> {
 /// and lone financial numerals (陆地, 收拾) are still skipped.
 #[must_use]
 pub fn scan_numbers(text: &str) -> Vec<Quantity> {
-    scan_mode(text, Mode::All)
+    scan_mode(text, &[], Mode::All)
 }
 
 fn starts_fixed(text: &str, i: usize) -> Option<usize> {
@@ -1188,12 +1222,9 @@ fn starts_fixed(text: &str, i: usize) -> Option<usize> {
         .max()
 }
 
-fn scan_mode(text: &str, mode: Mode) -> Vec<Quantity> {
-    let periods = if mode == Mode::Policy {
-        scan_periods(text)
-    } else {
-        Vec::new()
-    };
+/// Quantities outside `periods` (the periods of `text` in policy mode, none
+/// otherwise).
+fn scan_mode(text: &str, periods: &[Period], mode: Mode) -> Vec<Quantity> {
     let urls = url_spans(text);
     let mut ui = 0;
     let mut out: Vec<Quantity> = Vec::new();
