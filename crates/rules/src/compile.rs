@@ -1001,10 +1001,18 @@ impl Compiler {
                 }
                 // Functions that name a lexicon: a misspelt name would
                 // silently give null.
-                if let ("cue" | "lookup" | "prefix_lookup" | "rewrite", Some(Expr::Str(lex))) =
-                    (name.as_str(), args.first())
-                    && let Err(help) = ctx.lexicon(&pf.namespace, lex)
-                {
+                let lexicon_args: &[Expr] = match name.as_str() {
+                    "cue" | "lookup" | "prefix_lookup" | "rewrite" => &args[..args.len().min(1)],
+                    "known" => args.get(1..).unwrap_or(&[]),
+                    _ => &[],
+                };
+                for (lex, span) in lexicon_args.iter().filter_map(|a| match a {
+                    Expr::Str(l) => Some((l, span)),
+                    _ => None,
+                }) {
+                    let Err(help) = ctx.lexicon(&pf.namespace, lex) else {
+                        continue;
+                    };
                     self.diag(
                         Severity::Error,
                         "unknown-lexicon",

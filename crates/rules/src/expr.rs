@@ -54,6 +54,8 @@ pub const FUNCTIONS: &[&str] = &[
     "prefix_lookup",
     "rewrite",
     "number",
+    "article_has",
+    "known",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -285,6 +287,31 @@ impl EvalCtx<'_, '_> {
                 prefix_entry(self.scratch, &lex, &text).map_or(Value::Null, |(lid, entry)| {
                     entry_field(self.scratch, lid, entry, &field)
                 })
+            }
+            "article_has" => {
+                let words = match args.first().map(|a| self.eval(a)) {
+                    Some(Value::String(s)) => s,
+                    _ => return Value::Bool(false),
+                };
+                let st = &self.scratch.prepared.structure;
+                let scope = st
+                    .sentence_at(self.span.0 as u32)
+                    .and_then(|si| st.sentences[si].article)
+                    .map_or(self.scratch.text, |ai| {
+                        let a = &st.articles[ai as usize].span;
+                        &self.scratch.text[a.start as usize..a.end as usize]
+                    });
+                Value::Bool(words.split('|').any(|w| !w.is_empty() && scope.contains(w)))
+            }
+            "known" => {
+                let Some(Value::String(v)) = args.first().map(|a| self.eval(a)) else {
+                    return Value::Null;
+                };
+                let known = args[1..].iter().any(|a| match self.eval(a) {
+                    Value::String(lex) => prefix_entry(self.scratch, &lex, &v).is_some(),
+                    _ => false,
+                });
+                if known { Value::String(v) } else { Value::Null }
             }
             "number" => match args.first().map(|a| self.eval(a)) {
                 Some(Value::String(t)) => t
