@@ -565,13 +565,16 @@ fn resolve(
     }
     let mut kept: Vec<Match> = Vec::new();
     let mut lost = Vec::new();
+    // The losers are only kept (with a copy of their winner) for traces.
+    let tracing = dropped.is_some();
     for m in cands {
         match kept.iter().find(|k| k.start < m.end && m.start < k.end) {
-            Some(w) => lost.push(Dropped {
+            Some(w) if tracing => lost.push(Dropped {
                 lost: m,
                 winner: w.clone(),
                 policy,
             }),
+            Some(_) => {}
             None => kept.push(m),
         }
     }
@@ -590,7 +593,9 @@ fn push_thread(out: &mut Vec<Thread>, t: Thread) {
 
 impl<'a> Scratch<'a> {
     pub(crate) fn quantities(&self) -> &[Quantity] {
-        self.qty.get_or_init(|| tiqu_quantity::scan(self.text))
+        // The quantity scan skips periods: share them with `periods()`.
+        self.qty
+            .get_or_init(|| tiqu_quantity::scan_with_periods(self.text, self.periods()))
     }
 
     pub(crate) fn periods(&self) -> &[Period] {
