@@ -1,0 +1,157 @@
+//! The context functions of emission expressions: `cue`, `resolve`,
+//! `rewrite`, `prefix_lookup`, `known`, `number`, `article_has`, and the
+//! checker's lexicon-name check for them.
+
+use serde_json::{Value, json};
+use tiqu_rules::compile_str;
+use tiqu_text::Prepared;
+
+fn attrs(rules: &str, text: &str) -> Vec<(String, Value)> {
+    let set = compile_str("t.rules", rules).unwrap_or_else(|e| panic!("{e}"));
+    let p = Prepared::new(text);
+    set.run(&p, None)
+        .into_iter()
+        .map(|m| {
+            (
+                p.normalized.text[m.start as usize..m.end as usize].to_string(),
+                Value::Object(m.attrs),
+            )
+        })
+        .collect()
+}
+
+const STATUS: &str = r#"
+namespace t
+label fact { overlap: all }
+lexicon cues {
+    forecast = 预计
+    target   = 计划, 目标
+    actual   = 已, 完成, 行动计划
+}
+rule n {
+    match: q:qty(money)
+    emit fact { status: cue("cues") ?? "none" }
+}
+"#;
+
+fn statuses(text: &str) -> Vec<String> {
+    attrs(STATUS, text)
+        .into_iter()
+        .map(|(_, a)| a["status"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn cue_nearest_clause_decides_and_earlier_lines_win_within_it() {
+    // Plan and achievement words in one clause: the plan line is listed first.
+    assert_eq!(statuses("今年计划完成投资5亿元。"), ["target"]);
+    // The nearest clause with a cue decides, not the sentence's first cue.
+    assert_eq!(statuses("计划投资5亿元，目前已完成3亿元。"), ["target", "actual"]);
+    // A cue after the number in its own clause counts.
+    assert_eq!(statuses("专项债2200万元已落实到位。"), ["actual"]);
+    // No cue at all.
+    assert_eq!(statuses("总投资5亿元。"), ["none"]);
+}
+
+#[test]
+fn cue_inside_a_longer_cue_does_not_count() {
+    // 计划 inside 行动计划 is not a plan cue; 行动计划 itself is listed as actual.
+    assert_eq!(statuses("实施五年行动计划，完成投资5亿元。"), ["actual"]);
+}
+
+#[test]
+fn cue_stops_at_semicolons_unless_introduced_by_a_colon() {
+    assert_eq!(statuses("预计增长较快；投资5亿元。"), ["none"]);
+    assert_eq!(statuses("主要目标是：投资5亿元；消费3亿元。"), ["target", "target"]);
+}
+
+#[test]
+fn cue_reads_a_numbered_first_clause_of_the_previous_sentence() {
+    assert_eq!(statuses("今年计划发行债券1万亿元。支出规模3亿元。"), ["target", "target"]);
+    // Without a number in that first clause the previous sentence is not read.
+    assert_eq!(statuses("我们计划扎实推进。支出规模3亿元。"), ["none"]);
+}
+
+const PLACES: &str = r#"
+namespace t
+label place { overlap: longest }
+lexicon place {
+    南京市 = 南京 [province: 江苏省, code: 320100, level: city]
+    福州市 = 福州 [province: 福建省, code: 350100, level: city]
+    鼓楼区 [province: 江苏省, city: 南京市, code: 320106]
+    鼓楼区 [province: 福建省, city: 福州市, code: 350102]
+}
+rule place {
+    match: p:@place
+    emit place { name: resolve(p, "name"), code: resolve(p, "code"), ambiguous: resolve(p, "ambiguous") }
+}
+"#;
+
+fn codes(text: &str) -> Vec<(String, Value, Value)> {
+    attrs(PLACES, text)
+        .into_iter()
+        .map(|(t, a)| (t, a["code"].clone(), a["ambiguous"].clone()))
+        .collect()
+}
+
+#[test]
+fn resolve_picks_a_homonym_by_the_places_before_it() {
+    let got = codes("福州市推进城市更新，鼓楼区率先完成。");
+    assert_eq!(got[1], ("鼓楼区".into(), json!("350102"), Value::Null));
+    let got = codes("南京市推进城市更新，鼓楼区率先完成。");
+    assert_eq!(got[1], ("鼓楼区".into(), json!("320106"), Value::Null));
+}
+
+#[test]
+fn resolve_reports_ambiguity_instead_of_guessing() {
+    let got = codes("鼓楼区率先完成。");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1, Value::Null, "no code when the context does not decide");
+    assert_eq!(got[0].2, json!(["鼓楼区 320106", "鼓楼区 350102"]));
+}
+
+const ZONES: &str = r#"
+namespace t
+label zone {}
+lexicon place {
+    临汾市 = 临汾 [code: 141000]
+}
+lexicon short_form {
+    经开区 = 经济技术开发区
+    开发区 = 经济开发区
+}
+rule zone {
+    match: z:(@place (经济技术开发区 | 经济开发区 | 开发区))
+    emit zone {
+        canonical: rewrite("short_form", text(z)),
+        code: prefix_lookup("place", text(z), "code"),
+        place: prefix_lookup("place", text(z)),
+        checked: known(text(z), "place"),
+        none: known("要把握市", "place"),
+        n: number("1.50"),
+        national: article_has("全国"),
+    }
+}
+"#;
+
+#[test]
+fn rewrite_prefix_lookup_known_number_article_has() {
+    let got = attrs(ZONES, "临汾经济开发区和临汾经济技术开发区。全国第一。");
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].1["canonical"], json!("临汾开发区"));
+    assert_eq!(got[1].1["canonical"], json!("临汾经开区"));
+    assert_eq!(got[0].1["code"], json!("141000"));
+    assert_eq!(got[0].1["place"], json!("临汾市"));
+    assert_eq!(got[0].1["checked"], json!("临汾经济开发区"));
+    assert_eq!(got[0].1["none"], Value::Null);
+    assert_eq!(got[0].1["n"], json!(1.5));
+    assert_eq!(got[0].1["national"], json!(true));
+}
+
+#[test]
+fn a_misspelt_lexicon_in_a_function_is_an_error() {
+    let rules = STATUS.replace("cue(\"cues\")", "cue(\"cuse\")");
+    let err = compile_str("t.rules", &rules).expect_err("unknown lexicon");
+    let text = err.to_string();
+    assert!(text.contains("unknown-lexicon") || text.contains("unknown lexicon"), "{text}");
+}
