@@ -256,9 +256,15 @@ impl EvalCtx<'_, '_> {
                 // The nearest earlier match in the sentence, even where its
                 // value is null: in 82.7%和95.7% the second pairs with the
                 // first, not with a figure further back.
+                // Not across a `；`: a new list item has its own indicator.
                 self.earlier
                     .last()
                     .filter(|m| self.scratch.prepared.structure.sentence_at(m.start) == sentence)
+                    .filter(|m| {
+                        let gap = &self.scratch.text
+                            [(m.end as usize).min(self.span.0)..self.span.0];
+                        !gap.contains(['；', ';'])
+                    })
                     .and_then(|m| m.attrs.get(&attr))
                     .cloned()
                     .unwrap_or(Value::Null)
