@@ -46,7 +46,10 @@ fn cue_nearest_clause_decides_and_earlier_lines_win_within_it() {
     // Plan and achievement words in one clause: the plan line is listed first.
     assert_eq!(statuses("今年计划完成投资5亿元。"), ["target"]);
     // The nearest clause with a cue decides, not the sentence's first cue.
-    assert_eq!(statuses("计划投资5亿元，目前已完成3亿元。"), ["target", "actual"]);
+    assert_eq!(
+        statuses("计划投资5亿元，目前已完成3亿元。"),
+        ["target", "actual"]
+    );
     // A cue after the number in its own clause counts.
     assert_eq!(statuses("专项债2200万元已落实到位。"), ["actual"]);
     // No cue at all.
@@ -62,12 +65,18 @@ fn cue_inside_a_longer_cue_does_not_count() {
 #[test]
 fn cue_stops_at_semicolons_unless_introduced_by_a_colon() {
     assert_eq!(statuses("预计增长较快；投资5亿元。"), ["none"]);
-    assert_eq!(statuses("主要目标是：投资5亿元；消费3亿元。"), ["target", "target"]);
+    assert_eq!(
+        statuses("主要目标是：投资5亿元；消费3亿元。"),
+        ["target", "target"]
+    );
 }
 
 #[test]
 fn cue_reads_a_numbered_first_clause_of_the_previous_sentence() {
-    assert_eq!(statuses("今年计划发行债券1万亿元。支出规模3亿元。"), ["target", "target"]);
+    assert_eq!(
+        statuses("今年计划发行债券1万亿元。支出规模3亿元。"),
+        ["target", "target"]
+    );
     // Without a number in that first clause the previous sentence is not read.
     assert_eq!(statuses("我们计划扎实推进。支出规模3亿元。"), ["none"]);
 }
@@ -106,7 +115,11 @@ fn resolve_picks_a_homonym_by_the_places_before_it() {
 fn resolve_reports_ambiguity_instead_of_guessing() {
     let got = codes("鼓楼区率先完成。");
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].1, Value::Null, "no code when the context does not decide");
+    assert_eq!(
+        got[0].1,
+        Value::Null,
+        "no code when the context does not decide"
+    );
     assert_eq!(got[0].2, json!(["鼓楼区 320106", "鼓楼区 350102"]));
 }
 
@@ -153,5 +166,8 @@ fn a_misspelt_lexicon_in_a_function_is_an_error() {
     let rules = STATUS.replace("cue(\"cues\")", "cue(\"cuse\")");
     let err = compile_str("t.rules", &rules).expect_err("unknown lexicon");
     let text = err.to_string();
-    assert!(text.contains("unknown-lexicon") || text.contains("unknown lexicon"), "{text}");
+    assert!(
+        text.contains("unknown-lexicon") || text.contains("unknown lexicon"),
+        "{text}"
+    );
 }
