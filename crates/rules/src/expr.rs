@@ -261,8 +261,8 @@ impl EvalCtx<'_, '_> {
                     .last()
                     .filter(|m| self.scratch.prepared.structure.sentence_at(m.start) == sentence)
                     .filter(|m| {
-                        let gap = &self.scratch.text
-                            [(m.end as usize).min(self.span.0)..self.span.0];
+                        let gap =
+                            &self.scratch.text[(m.end as usize).min(self.span.0)..self.span.0];
                         !gap.contains(['；', ';'])
                     })
                     .and_then(|m| m.attrs.get(&attr))
