@@ -19,7 +19,6 @@
 //! segmented.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
@@ -150,7 +149,8 @@ pub(crate) struct Scratch<'a> {
     hits: Vec<Hit>,
     qty: OnceCell<Vec<Quantity>>,
     periods: OnceCell<Vec<Period>>,
-    tokens: RefCell<HashMap<usize, SentenceTokens>>,
+    /// Per clause, its tokens once segmented.
+    tokens: RefCell<Vec<Option<SentenceTokens>>>,
     results: Vec<Vec<Match>>,
     clause_starts: Vec<u32>,
     clause_ends: Vec<u32>,
@@ -248,7 +248,7 @@ impl RuleSet {
             hits,
             qty: OnceCell::new(),
             periods: OnceCell::new(),
-            tokens: RefCell::new(HashMap::new()),
+            tokens: RefCell::new(vec![None; st.clauses.len()]),
             results: vec![Vec::new(); self.labels.len()],
             clause_starts: st.clauses.iter().map(|c| c.span.start).collect(),
             clause_ends: st.clauses.iter().map(|c| c.span.end).collect(),
@@ -620,7 +620,7 @@ impl<'a> Scratch<'a> {
         let clauses = &self.prepared.structure.clauses;
         let ci = clauses.partition_point(|c| (c.span.end as usize) <= pos);
         let clause = clauses.get(ci).filter(|c| (c.span.start as usize) <= pos)?;
-        if let Some(t) = self.tokens.borrow().get(&ci) {
+        if let Some(Some(t)) = self.tokens.borrow().get(ci) {
             return Some(t.clone());
         }
         let (s, e) = (clause.span.start as usize, clause.span.end as usize);
@@ -639,7 +639,7 @@ impl<'a> Scratch<'a> {
             .map(|t| ((s + t.start) as u32, (s + t.end) as u32, t.tag))
             .collect();
         let rc = Rc::new(toks);
-        self.tokens.borrow_mut().insert(ci, rc.clone());
+        self.tokens.borrow_mut()[ci] = Some(rc.clone());
         Some(rc)
     }
 
