@@ -5,7 +5,9 @@
 //!    them.
 //! 2. **Candidates.** Each rule alternative turns its anchor's hits into
 //!    candidate start positions (the anchor may sit a bounded number of
-//!    characters into the pattern).
+//!    characters into the pattern): the elements before the anchor are
+//!    matched backwards from each hit, and only the starts they reach, within
+//!    the anchor's back window, are verified.
 //! 3. **Verification.** At each candidate the pattern is evaluated within
 //!    the candidate's sentence: a set-of-threads matcher over bounded
 //!    quantifiers, so the work per candidate is bounded by the sentence
