@@ -47,6 +47,10 @@ pub enum Relative {
     YearBeforeLast,
     /// 全年 / 当年 / 本年: the year of the document
     WholeYear,
+    /// 今天 / 今日 / 当天: the day of the document
+    Today,
+    /// 昨天 / 昨日: the day before the document's
+    Yesterday,
 }
 
 /// One time period found in text.
@@ -158,7 +162,20 @@ impl Period {
     #[must_use]
     pub fn resolve(&self, doc_date: Option<(i32, u8, u8)>) -> Period {
         let mut p = self.clone();
-        let Some((y, _, _)) = doc_date else { return p };
+        let Some((y, m, d)) = doc_date else { return p };
+        // 今天 is the document's day; 昨天 the day before, when that stays in
+        // the same month (otherwise only the year is known).
+        match p.relative {
+            Some(Relative::Today) if p.month_start.is_none() => {
+                p.month_start = Some(m);
+                p.day = Some(d);
+            }
+            Some(Relative::Yesterday) if p.month_start.is_none() && d > 1 => {
+                p.month_start = Some(m);
+                p.day = Some(d - 1);
+            }
+            _ => {}
+        }
         if p.year.is_none() && p.kind != PeriodKind::FiveYearPlan && p.kind != PeriodKind::EventSpan
         {
             p.year = Some(match p.relative {
@@ -196,11 +213,15 @@ impl Period {
                 None => pre(format!("Q{}", self.quarter.unwrap_or(0))),
             },
             PeriodKind::Half => pre(format!("H{}", self.half.unwrap_or(0))),
-            PeriodKind::Day => format!(
-                "{}-{:02}",
-                month(self.month_start.unwrap_or(0)),
-                self.day.unwrap_or(0)
-            ),
+            PeriodKind::Day => match (self.month_start, self.relative) {
+                (None, Some(Relative::Today)) => "today".into(),
+                (None, Some(Relative::Yesterday)) => "yesterday".into(),
+                _ => format!(
+                    "{}-{:02}",
+                    month(self.month_start.unwrap_or(0)),
+                    self.day.unwrap_or(0)
+                ),
+            },
             PeriodKind::Month | PeriodKind::MonthRange | PeriodKind::ToDate => {
                 let a = self.month_start.unwrap_or(1);
                 match self.month_end {
@@ -227,7 +248,9 @@ impl Period {
                 (None, Some(Relative::NextYear)) => "next_year".into(),
                 (None, Some(Relative::YearBeforeLast)) => "year_before_last".into(),
                 (None, Some(Relative::WholeYear)) => "whole_year".into(),
-                (None, None) => "year".into(),
+                (None, Some(Relative::Today | Relative::Yesterday)) | (None, None) => {
+                    "year".into()
+                }
             },
         }
     }
@@ -280,6 +303,15 @@ fn walk(p: Pair<'_, Rule>, out: &mut Period) {
                 "前年" => Relative::YearBeforeLast,
                 _ => Relative::WholeYear,
             });
+        }
+        Rule::p_reld => {
+            out.kind = PeriodKind::Day;
+            out.relative = Some(if s.starts_with('昨') {
+                Relative::Yesterday
+            } else {
+                Relative::Today
+            });
+            return;
         }
         Rule::p_fyp => {
             out.kind = PeriodKind::FiveYearPlan;
@@ -426,7 +458,7 @@ fn build(text: &str, pos: usize) -> Option<Period> {
     {
         return None;
     }
-    if p.kind == PeriodKind::Day && p.day.is_none() {
+    if p.kind == PeriodKind::Day && p.day.is_none() && p.relative.is_none() {
         return None;
     }
     if since_prefix || p.since && p.kind != PeriodKind::EventSpan {
@@ -465,6 +497,7 @@ fn is_period_start(c: char) -> bool {
                 | '九'
                 | '十'
                 | '今'
+                | '昨'
                 | '去'
                 | '明'
                 | '前'
@@ -553,7 +586,10 @@ fn core_may_start(text: &str, i: usize) -> bool {
     let n = it.next();
     match c {
         // p_rel
-        '今' | '去' | '明' | '当' | '本' | '全' => n == Some('年'),
+        '今' | '当' => matches!(n, Some('年' | '天' | '日')),
+        '去' | '明' | '本' | '全' => n == Some('年'),
+        // p_reld 昨天 / 昨日
+        '昨' => matches!(n, Some('天' | '日')),
         // p_rel 前年, p_quarters 前三季度 / 前两个季度
         '前' => matches!(n, Some('年' | '三' | '两' | '二' | '3' | '2')),
         // p_rel 上年, p_half

@@ -131,6 +131,18 @@ fn resolve_fills_year() {
 }
 
 #[test]
+fn resolve_fills_relative_days() {
+    let today = scan_periods("国家统计局今天发布")[0].resolve(Some((2024, 7, 18)));
+    assert_eq!(today.normalized, "2024-07-18");
+    let yesterday = scan_periods("昨天登陆")[0].resolve(Some((2024, 7, 18)));
+    assert_eq!(yesterday.normalized, "2024-07-17");
+    // The first of the month: the day before is in another month, left open.
+    let first = scan_periods("昨天登陆")[0].resolve(Some((2024, 8, 1)));
+    assert_eq!(first.year, Some(2024));
+    assert_eq!(first.day, None);
+}
+
+#[test]
 fn parse_and_anchor() {
     let q = tiqu_quantity::parse("221.23亿元").expect("one quantity");
     assert_eq!(q.normalized, decimal("22123000000"));

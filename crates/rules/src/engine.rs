@@ -1433,9 +1433,20 @@ impl<'a> Scratch<'a> {
         };
         let sent = st.sentences[si].span;
         let ps = self.periods();
+        // A comparison base (比上年, 较去年同期, 与2020年相比) is not the
+        // period a figure is about.
+        let is_base = |p: &Period| {
+            let before = &self.text[sent.start as usize..p.start];
+            let after = &self.text[p.end..sent.end as usize];
+            before.ends_with(['比', '较', '与', '同'])
+                || before.ends_with("同比")
+                || after.starts_with("同期")
+                || after.starts_with("相比")
+        };
         let in_sentence: Vec<&Period> = ps
             .iter()
             .filter(|p| p.start >= sent.start as usize && p.end <= sent.end as usize)
+            .filter(|p| !is_base(p))
             .collect();
         let before = in_sentence.iter().rev().find(|p| p.end <= pos);
         if let Some(p) = before.or_else(|| in_sentence.first()) {
