@@ -151,6 +151,23 @@ impl Normalizer<'_> {
         let mut converted_parens = 0usize;
         while let Some((off, c)) = chars.next() {
             let pos = start + off;
+            // A run of characters copied unchanged (most of the text): one
+            // slice and one offset-map call, as the per-character copies
+            // below would record it.
+            if is_plain(c) {
+                let mut run_end = off + c.len_utf8();
+                while let Some(&(o, c2)) = chars.peek() {
+                    if !is_plain(c2) {
+                        break;
+                    }
+                    run_end = o + c2.len_utf8();
+                    chars.next();
+                }
+                self.map
+                    .copy(self.text.len() as u32, pos as u32, (run_end - off) as u32);
+                self.text.push_str(&line[off..run_end]);
+                continue;
+            }
             if is_space(c) {
                 // Consume the whole run of spaces.
                 let mut run_end = off + c.len_utf8();
@@ -262,6 +279,12 @@ impl Normalizer<'_> {
             paragraphs: self.paragraphs,
         }
     }
+}
+
+/// Copied as it is, whatever surrounds it: not a space, not folded, not
+/// ASCII punctuation that may become full-width.
+fn is_plain(c: char) -> bool {
+    !is_space(c) && fold_width(c).is_none() && !matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')')
 }
 
 fn folded(c: char) -> char {
