@@ -312,6 +312,21 @@ pub fn unit(name: &str) -> Option<&'static UnitDef> {
 
 // ------------------------------------------------------------------ reading one quantity
 
+/// The value with the sign of its head (负, -) applied to it and its bounds
+/// (which swap: 负3至5 is -5..-3).
+fn signed(mut v: NumVal, negative: bool) -> NumVal {
+    if negative {
+        v.value = -v.value;
+        v.lower = v.lower.map(|x| -x);
+        v.upper = v.upper.map(|x| -x);
+        if let (Some(l), Some(u)) = (v.lower, v.upper) {
+            v.lower = Some(l.min(u));
+            v.upper = Some(l.max(u));
+        }
+    }
+    v
+}
+
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\u{3000}' | '\u{a0}' | '\t')
 }
@@ -543,15 +558,7 @@ fn read_head_pest(text: &str, pos: usize) -> Option<Head> {
 }
 
 fn apply_sign(h: &mut Head) {
-    if h.negative {
-        h.num.val.value = -h.num.val.value;
-        h.num.val.lower = h.num.val.lower.map(|v| -v);
-        h.num.val.upper = h.num.val.upper.map(|v| -v);
-        if let (Some(l), Some(u)) = (h.num.val.lower, h.num.val.upper) {
-            h.num.val.lower = Some(l.min(u));
-            h.num.val.upper = Some(l.max(u));
-        }
-    }
+    h.num.val = signed(h.num.val.clone(), h.negative);
 }
 
 fn dummy_num() -> Num {
@@ -672,13 +679,7 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
                     let better = unit.is_none_or(|(_, e)| uend >= e);
                     if magnitude_led && better {
                         if let Some((n, _)) = numeral_prefix(text, h.num.start, t) {
-                            let mut nv = n.val;
-                            if h.negative {
-                                nv.value = -nv.value;
-                                nv.lower = nv.lower.map(|v| -v);
-                                nv.upper = nv.upper.map(|v| -v);
-                            }
-                            val = nv;
+                            val = signed(n.val, h.negative);
                             num_end = n.end;
                             unit = Some((u, uend));
                         }
@@ -697,13 +698,7 @@ fn read_at(text: &str, pos: usize) -> Option<Quantity> {
                 && u.name.starts_with('千')
                 && let Some((n, _)) = numeral_prefix(text, h.num.start, t)
             {
-                let mut nv = n.val;
-                if h.negative {
-                    nv.value = -nv.value;
-                    nv.lower = nv.lower.map(|v| -v);
-                    nv.upper = nv.upper.map(|v| -v);
-                }
-                val = nv;
+                val = signed(n.val, h.negative);
                 num_end = n.end;
                 unit = Some((u, uend));
             }

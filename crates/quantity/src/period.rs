@@ -248,9 +248,7 @@ impl Period {
                 (None, Some(Relative::NextYear)) => "next_year".into(),
                 (None, Some(Relative::YearBeforeLast)) => "year_before_last".into(),
                 (None, Some(Relative::WholeYear)) => "whole_year".into(),
-                (None, Some(Relative::Today | Relative::Yesterday)) | (None, None) => {
-                    "year".into()
-                }
+                (None, Some(Relative::Today | Relative::Yesterday)) | (None, None) => "year".into(),
             },
         }
     }

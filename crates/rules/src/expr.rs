@@ -377,6 +377,36 @@ impl EvalCtx<'_, '_> {
     }
 }
 
+/// The index of lexicon `lex` (qualified or local name).
+fn lexicon_id(scratch: &Scratch, lex: &str) -> Option<usize> {
+    scratch
+        .set
+        .lexicons
+        .iter()
+        .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))
+}
+
+/// Every written form of lexicon `lid` in `text`, overlapping: (start, end,
+/// entry), byte offsets into `text`. Read through the rule set's automaton.
+fn lexicon_hits(scratch: &Scratch, lid: usize, text: &str) -> Vec<(usize, usize, u32)> {
+    let set = scratch.set;
+    let Some(ac) = set.automaton.as_ref() else {
+        return Vec::new();
+    };
+    ac.find_overlapping_iter(text)
+        .flat_map(|m| {
+            set.ac_targets[m.pattern().as_usize()]
+                .iter()
+                .filter_map(move |t| match t {
+                    &crate::compile::AcTarget::Lex { lex, entry } if lex == lid => {
+                        Some((m.start(), m.end(), entry))
+                    }
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
 /// `cue(lexicon)`: the canonical form of the cue word nearest the match,
 /// looking clause by clause from the match's own clause (all of it: 专项债
 /// 2200万元已落实到位) back to the sentence start. Within one clause the entry listed
@@ -384,30 +414,13 @@ impl EvalCtx<'_, '_> {
 /// achievement, when plan cues are listed before achievement cues; a cue
 /// found inside a longer one (`计划` in `行动计划`) does not count.
 fn nearest_cue(scratch: &Scratch, lex: &str, span: (usize, usize)) -> Option<String> {
-    let set = scratch.set;
-    let lid = set
-        .lexicons
-        .iter()
-        .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))?;
-    let ac = set.automaton.as_ref()?;
+    let lid = lexicon_id(scratch, lex)?;
     let st = &scratch.prepared.structure;
     let si = st.sentence_at(span.0 as u32)?;
     // The cue of one clause `text[from..to]`: the earliest-listed entry
     // among the cues not inside a longer cue.
     let clause_cue = |from: usize, to: usize| -> Option<u32> {
-        let found: Vec<(usize, usize, u32)> = ac
-            .find_overlapping_iter(&scratch.text[from..to])
-            .flat_map(|m| {
-                set.ac_targets[m.pattern().as_usize()]
-                    .iter()
-                    .filter_map(move |t| match t {
-                        &crate::compile::AcTarget::Lex { lex, entry } if lex == lid => {
-                            Some((m.start(), m.end(), entry))
-                        }
-                        _ => None,
-                    })
-            })
-            .collect();
+        let found = lexicon_hits(scratch, lid, &scratch.text[from..to]);
         found
             .iter()
             .filter(|&&(s, e, _)| {
@@ -462,7 +475,11 @@ fn nearest_cue(scratch: &Scratch, lex: &str, span: (usize, usize)) -> Option<Str
         }
         clause_cue(from, to)
     })?;
-    Some(set.lexicons[lid].entries[entry as usize].canonical.clone())
+    Some(
+        scratch.set.lexicons[lid].entries[entry as usize]
+            .canonical
+            .clone(),
+    )
 }
 
 impl EvalCtx<'_, '_> {
@@ -557,17 +574,10 @@ impl EvalCtx<'_, '_> {
 
 /// Entries of lexicon `lex` that `term` is a written form of, in lexicon order.
 fn homonyms(scratch: &Scratch, lex: usize, term: &str) -> Vec<u32> {
-    let Some(ac) = scratch.set.automaton.as_ref() else {
-        return Vec::new();
-    };
-    let mut out: Vec<u32> = ac
-        .find_overlapping_iter(term)
-        .filter(|m| m.start() == 0 && m.end() == term.len())
-        .flat_map(|m| scratch.set.ac_targets[m.pattern().as_usize()].iter())
-        .filter_map(|t| match t {
-            &crate::compile::AcTarget::Lex { lex: l, entry } if l == lex => Some(entry),
-            _ => None,
-        })
+    let mut out: Vec<u32> = lexicon_hits(scratch, lex, term)
+        .into_iter()
+        .filter(|&(s, e, _)| s == 0 && e == term.len())
+        .map(|(_, _, entry)| entry)
         .collect();
     out.sort_unstable();
     out.dedup();
@@ -577,57 +587,23 @@ fn homonyms(scratch: &Scratch, lex: usize, term: &str) -> Vec<u32> {
 /// The entry of lexicon `lex` (qualified or local name) whose written form is
 /// the longest prefix of `text`: 临汾开发区 → 临汾市.
 fn prefix_entry(scratch: &Scratch, lex: &str, text: &str) -> Option<(usize, u32)> {
-    let set = scratch.set;
-    let lid = set
-        .lexicons
-        .iter()
-        .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))?;
-    let ac = set.automaton.as_ref()?;
-    ac.find_overlapping_iter(text)
-        .filter(|m| m.start() == 0)
-        .flat_map(|m| {
-            set.ac_targets[m.pattern().as_usize()]
-                .iter()
-                .filter_map(move |t| match t {
-                    &crate::compile::AcTarget::Lex { lex, entry } if lex == lid => {
-                        Some((m.end(), entry))
-                    }
-                    _ => None,
-                })
-        })
+    let lid = lexicon_id(scratch, lex)?;
+    lexicon_hits(scratch, lid, text)
+        .into_iter()
+        .filter(|&(s, _, _)| s == 0)
         // Longest prefix; among homonyms the first listed.
-        .min_by_key(|&(end, entry)| (std::cmp::Reverse(end), entry))
-        .map(|(_, entry)| (lid, entry))
+        .min_by_key(|&(_, end, entry)| (std::cmp::Reverse(end), entry))
+        .map(|(_, _, entry)| (lid, entry))
 }
 
 /// `rewrite(lexicon, text)`: every written form of the lexicon found in
 /// `text` (leftmost, then longest, not overlapping) replaced by its canonical
 /// form: with `开发区 = 经济开发区`, 临汾经济开发区 → 临汾开发区.
 fn rewrite(scratch: &Scratch, lex: &str, text: &str) -> String {
-    let set = scratch.set;
-    let Some(lid) = set
-        .lexicons
-        .iter()
-        .position(|l| l.name == lex || l.name.rsplit('.').next() == Some(lex))
-    else {
+    let Some(lid) = lexicon_id(scratch, lex) else {
         return text.to_string();
     };
-    let Some(ac) = set.automaton.as_ref() else {
-        return text.to_string();
-    };
-    let mut found: Vec<(usize, usize, u32)> = ac
-        .find_overlapping_iter(text)
-        .flat_map(|m| {
-            set.ac_targets[m.pattern().as_usize()]
-                .iter()
-                .filter_map(move |t| match t {
-                    &crate::compile::AcTarget::Lex { lex, entry } if lex == lid => {
-                        Some((m.start(), m.end(), entry))
-                    }
-                    _ => None,
-                })
-        })
-        .collect();
+    let mut found = lexicon_hits(scratch, lid, text);
     found.sort_by_key(|&(s, e, entry)| (s, std::cmp::Reverse(e), entry));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -636,7 +612,7 @@ fn rewrite(scratch: &Scratch, lex: &str, text: &str) -> String {
             continue;
         }
         out.push_str(&text[at..s]);
-        out.push_str(&set.lexicons[lid].entries[entry as usize].canonical);
+        out.push_str(&scratch.set.lexicons[lid].entries[entry as usize].canonical);
         at = e;
     }
     out.push_str(&text[at..]);
