@@ -1,29 +1,12 @@
 //! End-to-end tests of the `tiqu` binary.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{corpus, run, tiqu};
 use serde_json::Value;
-
-fn tiqu() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tiqu"))
-}
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("tiqu runs");
-    assert!(
-        out.status.success(),
-        "tiqu failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn jsonl(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)

@@ -1,24 +1,11 @@
 //! End-to-end tests of `tiqu discover` on a crafted corpus.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{run, tiqu};
 use serde_json::Value;
-
-fn tiqu() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tiqu"))
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("tiqu runs");
-    assert!(
-        out.status.success(),
-        "tiqu failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// Three dated JSON Lines documents and one text file. A made-up slogan,
 /// “星火联办”机制, is in the three JSONL documents (twice in the third); a

@@ -1,29 +1,13 @@
 //! End-to-end tests of the researcher tools that read a tag run back:
 //! `tiqu kwic` and `tiqu report`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{corpus, run, tiqu};
 use unicode_width::UnicodeWidthStr;
-
-fn tiqu() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tiqu"))
-}
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("tiqu runs");
-    assert!(
-        out.status.success(),
-        "tiqu failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
