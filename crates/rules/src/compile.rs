@@ -182,6 +182,9 @@ pub(crate) struct Branch {
     /// sequence), so the engine can find starts by matching them backwards
     /// from each anchor hit.
     pub(crate) prefix: Vec<Pat>,
+    /// The anchor element and what follows it, when the prefix can consume
+    /// text: a hit where this cannot match starts no match.
+    pub(crate) suffix: Option<Pat>,
 }
 
 /// A compiled rule.
@@ -926,7 +929,7 @@ impl Compiler {
         };
         let mut branches = Vec::new();
         for b in alts {
-            let (anchors, back, prefix) = anchor_plan(&b, ac);
+            let (anchors, back, prefix, suffix) = anchor_plan(&b, ac);
             if anchors
                 .iter()
                 .any(|a| matches!(a, AnchorSource::Everywhere))
@@ -951,6 +954,7 @@ impl Compiler {
                 anchors,
                 back,
                 prefix,
+                suffix,
             });
         }
         Some(CompiledRule {
@@ -1722,7 +1726,9 @@ fn find_capture_span(n: &Node, name: &str) -> Option<SrcSpan> {
 /// Chooses where a branch's candidates come from: the first element of its
 /// top-level sequence that the anchor scan can find, with the (bounded)
 /// length of what precedes it.
-fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> (Vec<AnchorSource>, (u32, u32), Vec<Pat>) {
+type AnchorPlan = (Vec<AnchorSource>, (u32, u32), Vec<Pat>, Option<Pat>);
+
+fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> AnchorPlan {
     // Captures and nested sequences do not move positions: look through them.
     fn flatten<'p>(p: &'p Pat, out: &mut Vec<&'p Pat>) {
         match &p.kind {
@@ -1743,15 +1749,29 @@ fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> (Vec<AnchorSource>, (u32, u32), V
                     ids.dedup();
                 }
             }
-            let prefix = items[..i].iter().map(|p| (*p).clone()).collect();
-            return (a, back, prefix);
+            let prefix: Vec<Pat> = items[..i].iter().map(|p| (*p).clone()).collect();
+            // Only worth it when the prefix can consume text (several starts
+            // per hit, a backwards search); a zero-width prefix would make
+            // this check the whole match twice.
+            let suffix = (back.1 > 0).then(|| {
+                let rest: Vec<Pat> = items[i..].iter().map(|p| (*p).clone()).collect();
+                let len = rest.iter().fold((0u32, 0u32), |l, p| {
+                    (l.0.saturating_add(p.len.0), l.1.saturating_add(p.len.1))
+                });
+                Pat {
+                    kind: PatKind::Seq(rest),
+                    span: p.span.clone(),
+                    len,
+                }
+            });
+            return (a, back, prefix, suffix);
         }
         if item.len.1 > 64 {
             break;
         }
         back = (back.0 + item.len.0, back.1 + item.len.1);
     }
-    (vec![AnchorSource::Everywhere], (0, 0), Vec::new())
+    (vec![AnchorSource::Everywhere], (0, 0), Vec::new(), None)
 }
 
 fn anchors_of(p: &Pat, ac: &mut AcBuilder) -> Option<Vec<AnchorSource>> {

@@ -493,7 +493,26 @@ fn candidate_starts(s: &Scratch, branch: &Branch, mut anchor_pos: Vec<u32>) -> V
         let Some(si) = st.sentence_at(a) else {
             continue;
         };
-        let lo = st.sentences[si].span.start as usize;
+        let sent = st.sentences[si].span;
+        // The rest of the pattern must match from the hit, as it would from
+        // any start that uses it (same sentence, so same window).
+        if let Some(suffix) = &branch.suffix {
+            let mut t = s.take_buf();
+            s.eval(
+                suffix,
+                a as usize,
+                (sent.start as usize, sent.end as usize),
+                NO_CAPS,
+                &mut t,
+            );
+            let found = !t.is_empty();
+            s.give_buf(t);
+            s.cap_arena.borrow_mut().clear();
+            if !found {
+                continue;
+            }
+        }
+        let lo = sent.start as usize;
         cur.clear();
         cur.push(a as usize);
         for item in branch.prefix.iter().rev() {
