@@ -479,15 +479,12 @@ fn candidate_starts(s: &Scratch, branch: &Branch, mut anchor_pos: Vec<u32>) -> V
     anchor_pos.sort_unstable();
     anchor_pos.dedup();
     let st = &s.prepared.structure;
-    let mut windows: Vec<(u32, u32)> = Vec::with_capacity(anchor_pos.len());
     let mut starts: Vec<u32> = Vec::new();
+    // Starts outside their own hit's window, to check against all windows.
+    let mut doubtful: Vec<u32> = Vec::new();
     let mut cur = Vec::new();
     let mut next = Vec::new();
     for &a in &anchor_pos {
-        let Some(w) = back_window(s.text, branch.back, a) else {
-            continue;
-        };
-        windows.push(w);
         // A match never leaves the sentence of its start, so its anchor
         // element is in the same sentence.
         let Some(si) = st.sentence_at(a) else {
@@ -527,25 +524,47 @@ fn candidate_starts(s: &Scratch, branch: &Branch, mut anchor_pos: Vec<u32>) -> V
                 break;
             }
         }
-        starts.extend(cur.iter().map(|&p| p as u32));
+        for &p in &cur {
+            if in_back_window(s.text, branch.back, a, p) {
+                starts.push(p as u32);
+            } else {
+                doubtful.push(p as u32);
+            }
+        }
+    }
+    // Keep exactly the starts the windows allow (a token longer than its
+    // assumed length can put a start outside its own hit's window, and
+    // perhaps inside another's).
+    if !doubtful.is_empty() {
+        let mut windows: Vec<(u32, u32)> = anchor_pos
+            .iter()
+            .filter_map(|&a| back_window(s.text, branch.back, a))
+            .collect();
+        windows.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(windows.len());
+        for (lo, hi) in windows {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        starts.extend(doubtful.into_iter().filter(|&p| {
+            let i = merged.partition_point(|w| w.1 < p);
+            merged.get(i).is_some_and(|w| w.0 <= p)
+        }));
     }
     starts.sort_unstable();
     starts.dedup();
-    // Keep exactly the starts the windows allow (a token longer than its
-    // assumed length can put a start outside every window).
-    windows.sort_unstable();
-    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(windows.len());
-    for (lo, hi) in windows {
-        match merged.last_mut() {
-            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-            _ => merged.push((lo, hi)),
-        }
-    }
-    starts.retain(|&p| {
-        let i = merged.partition_point(|w| w.1 < p);
-        merged.get(i).is_some_and(|w| w.0 <= p)
-    });
     starts
+}
+
+/// Whether `p` (at or before `a`) is in the window [`back_window`] gives for
+/// `a`, without walking the window.
+fn in_back_window(text: &str, back: (u32, u32), a: u32, p: usize) -> bool {
+    let seg = &text[p..a as usize];
+    let k = seg.chars().count() as u32;
+    // The characters walked after the first `back.0` may not be line breaks.
+    (back.0..=back.1).contains(&k) && !seg.chars().take((k - back.0) as usize).any(|c| c == '\n')
 }
 
 /// Applies an overlap policy; returns survivors sorted by start.
