@@ -1439,19 +1439,36 @@ impl<'a> Scratch<'a> {
     pub(crate) fn sentence_subject(&self, pos: usize, end: usize) -> Value {
         let st = &self.prepared.structure;
         if let Some(si) = st.sentence_at(pos as u32) {
-            let sent = st.sentences[si].span;
+            // The sentence up to the match. When the article has no subject
+            // of its own, also the sentences before it in the same paragraph
+            // (广西开展攻坚。全年新增项目100项: the subject carries over until
+            // another is named); when it has one, a place named in passing
+            // in an earlier sentence (招商 in 粤港澳大湾区) must not replace it.
+            let para = st.sentences[si].paragraph;
+            let article_has_subject = st.sentences[si]
+                .article
+                .is_some_and(|a| st.articles[a as usize].subject.is_some());
             let mut best: Option<&Match> = None;
-            for name in ["zone", "place"] {
-                let Some(l) = self.set.label_id(name) else {
-                    continue;
-                };
-                for m in &self.results[l] {
-                    if m.start >= sent.start
-                        && (m.end as usize) <= end
-                        && best.is_none_or(|b| m.start > b.start)
-                    {
-                        best = Some(m);
+            for back in (0..=si).rev() {
+                if st.sentences[back].paragraph != para || (back < si && article_has_subject) {
+                    break;
+                }
+                let from = st.sentences[back].span.start;
+                for name in ["zone", "place"] {
+                    let Some(l) = self.set.label_id(name) else {
+                        continue;
+                    };
+                    for m in &self.results[l] {
+                        if m.start >= from
+                            && (m.end as usize) <= end
+                            && best.is_none_or(|b| m.start > b.start)
+                        {
+                            best = Some(m);
+                        }
                     }
+                }
+                if best.is_some() {
+                    break;
                 }
             }
             if let Some(m) = best {
