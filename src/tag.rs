@@ -488,6 +488,9 @@ struct DocStats {
     sentences: usize,
     tokens: usize,
     per_label: BTreeMap<String, u64>,
+    /// Records whose `ambiguous` attribute lists candidates (a place name
+    /// the context could not decide between homonyms).
+    ambiguous: u64,
     /// Document date (`YYYY-MM-DD`, or `YYYY` from a `year` field), title
     /// and source from JSON Lines metadata: what `tiqu report` groups by.
     date: Option<String>,
@@ -679,6 +682,9 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
         let article = st
             .sentence_at(m.start)
             .and_then(|i| st.sentences[i].article);
+        if m.attrs.get("ambiguous").is_some_and(|v| !v.is_null()) {
+            stats.ambiguous += 1;
+        }
         let rec = Record::new(
             &doc.id,
             &prepared,
@@ -726,6 +732,7 @@ struct Summary {
     bytes: usize,
     tokens: usize,
     per_label: BTreeMap<String, u64>,
+    ambiguous: u64,
     failures: Vec<(String, String)>,
     /// Files in input directories that are not documents (README.md, …).
     skipped: Vec<String>,
@@ -746,6 +753,7 @@ impl Summary {
                 for (k, v) in &s.per_label {
                     *self.per_label.entry(k.clone()).or_default() += v;
                 }
+                self.ambiguous += s.ambiguous;
             }
             Err(reason) => {
                 self.failed += 1;
@@ -782,6 +790,12 @@ impl Summary {
             },
             self.tokens
         );
+        if self.ambiguous > 0 {
+            eprintln!(
+                "ambiguous: {} record(s) name a place the context could not decide (see attrs.ambiguous)",
+                self.ambiguous
+            );
+        }
         for (id, reason) in &self.failures {
             eprintln!("failed: {id}: {reason}");
         }
