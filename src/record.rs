@@ -83,7 +83,8 @@ pub const CSV_ATTRS: &[&str] = &[
     "parent",
 ];
 
-const CSV_FIXED: &[&str] = &[
+/// The fixed (non-attribute) columns of the CSV and Parquet outputs, in order.
+pub const CSV_FIXED: &[&str] = &[
     "doc",
     "article",
     "start",

@@ -12,6 +12,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::record::CSV_FIXED;
+
 /// Labels of the structure stage: spans of whole articles, sections and
 /// sentences, not hits. `kwic` leaves them out unless asked for.
 pub const STRUCTURE_LABELS: &[&str] = &["article", "section", "sentence"];
@@ -173,18 +175,6 @@ fn cell_value(key: &str, cell: &str) -> Value {
     }
 }
 
-const FIXED: &[&str] = &[
-    "doc",
-    "article",
-    "start",
-    "end",
-    "byte_start",
-    "byte_end",
-    "label",
-    "rule",
-    "text",
-];
-
 fn csv_records(file: File, shown: String) -> Result<impl Iterator<Item = Result<Rec>>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -202,7 +192,7 @@ fn csv_records(file: File, shown: String) -> Result<impl Iterator<Item = Result<
     let attr_cols: Vec<(usize, String)> = headers
         .iter()
         .enumerate()
-        .filter(|(_, h)| !FIXED.contains(h) && *h != "attrs_json")
+        .filter(|(_, h)| !CSV_FIXED.contains(h) && *h != "attrs_json")
         .map(|(i, h)| (i, h.to_string()))
         .collect();
     let attrs_json = col("attrs_json");
@@ -268,7 +258,7 @@ fn parquet_records(file: File, shown: String) -> Result<Records> {
             .fields()
             .iter()
             .enumerate()
-            .filter(|(_, f)| !FIXED.contains(&f.name().as_str()) && f.name() != "attrs_json")
+            .filter(|(_, f)| !CSV_FIXED.contains(&f.name().as_str()) && f.name() != "attrs_json")
             .map(|(i, f)| (f.name().as_str(), batch.column(i).as_ref()))
             .collect();
         let mut rows = Vec::with_capacity(batch.num_rows());

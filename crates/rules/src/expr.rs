@@ -189,10 +189,7 @@ impl EvalCtx<'_, '_> {
                 }
             }
             "lookup" => {
-                let (Some(Value::String(lex)), Some(val)) = (
-                    args.first().map(|a| self.eval(a)),
-                    args.get(1).map(|a| self.eval(a)),
-                ) else {
+                let Some((lex, val)) = self.lexicon_and_value(args) else {
                     return Value::Null;
                 };
                 match val {
@@ -280,10 +277,7 @@ impl EvalCtx<'_, '_> {
                 }
             }
             "prefix_lookup" => {
-                let (Some(Value::String(lex)), Some(Value::String(text))) = (
-                    args.first().map(|a| self.eval(a)),
-                    args.get(1).map(|a| self.eval(a)),
-                ) else {
+                let Some((lex, Value::String(text))) = self.lexicon_and_value(args) else {
                     return Value::Null;
                 };
                 let field = match args.get(2).map(|a| self.eval(a)) {
@@ -329,10 +323,7 @@ impl EvalCtx<'_, '_> {
                 _ => Value::Null,
             },
             "rewrite" => {
-                let (Some(Value::String(lex)), Some(val)) = (
-                    args.first().map(|a| self.eval(a)),
-                    args.get(1).map(|a| self.eval(a)),
-                ) else {
+                let Some((lex, val)) = self.lexicon_and_value(args) else {
                     return Value::Null;
                 };
                 match val {
@@ -483,6 +474,18 @@ fn nearest_cue(scratch: &Scratch, lex: &str, span: (usize, usize)) -> Option<Str
 }
 
 impl EvalCtx<'_, '_> {
+    /// The arguments of `lookup`, `rewrite` and `prefix_lookup`: a lexicon
+    /// name and a value.
+    fn lexicon_and_value(&self, args: &[Expr]) -> Option<(String, Value)> {
+        match (
+            args.first().map(|a| self.eval(a)),
+            args.get(1).map(|a| self.eval(a)),
+        ) {
+            (Some(Value::String(lex)), Some(val)) => Some((lex, val)),
+            _ => None,
+        }
+    }
+
     /// `resolve(p, field)`: a field of the lexicon entry that capture `p`
     /// names, choosing among homonyms (entries of the same lexicon written
     /// the same way, such as 朝阳 or 鼓楼区) by context: the provinces of
