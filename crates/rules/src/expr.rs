@@ -448,9 +448,10 @@ fn nearest_cue(scratch: &Scratch, lex: &str, span: (usize, usize)) -> Option<Str
         }
         None
     };
-    // The sentence up to the match end; else the first clause of the
-    // sentence before it in the same paragraph, when it holds a number (a plan announced and then
-    // detailed: 今年赤字率拟按4%左右安排…。一般公共预算支出规模29.7万亿元).
+    // The sentence, from the match's clause back; else the first clause of
+    // the sentence before it in the same paragraph, when it holds a number
+    // (a plan announced and then detailed: 今年赤字率拟按4%左右安排…。
+    // 一般公共预算支出规模29.7万亿元).
     let entry = sentence_cue(si, span.0).or_else(|| {
         let prev = si.checked_sub(1)?;
         let p = st.sentences[prev];
