@@ -300,6 +300,7 @@ impl RuleSet {
                     names: &rule.captures,
                     span: (m.start as usize, m.end as usize),
                     earlier: &kept[..i],
+                    resolved: Default::default(),
                 };
                 let attrs = emit(&ctx, &rule.emit);
                 kept[i].attrs = attrs;

@@ -27,6 +27,7 @@
 use serde_json::{Map, Value};
 use tiqu_quantity::Decimal;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::ast::Expr;
@@ -69,6 +70,17 @@ pub(crate) struct EvalCtx<'s, 'a> {
     pub(crate) span: (usize, usize),
     /// Matches of the same label emitted before this one, in text order.
     pub(crate) earlier: &'s [crate::engine::Match],
+    /// `resolve()` decisions of this emission, by capture span: one rule
+    /// asks for several fields of the same place.
+    pub(crate) resolved: RefCell<Vec<((u32, u32), Resolved)>>,
+}
+
+/// What `resolve()` decided for a capture: one entry, or the homonyms the
+/// context could not decide between.
+#[derive(Clone)]
+pub(crate) enum Resolved {
+    Entry(u32),
+    Ambiguous(Vec<u32>),
 }
 
 impl EvalCtx<'_, '_> {
@@ -498,12 +510,43 @@ impl EvalCtx<'_, '_> {
         let Payload::Lex { lex, entry } = c.payload else {
             return self.scratch.cap_field(c, field);
         };
+        let key = (c.start, c.end);
+        let cached = self
+            .resolved
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, r)| r.clone());
+        let decision = cached.unwrap_or_else(|| {
+            let d = self.decide(c, lex, entry);
+            self.resolved.borrow_mut().push((key, d.clone()));
+            d
+        });
+        match (decision, field) {
+            (Resolved::Entry(_), "ambiguous") => Value::Null,
+            (Resolved::Entry(e), _) => entry_field(self.scratch, lex, e, field),
+            (Resolved::Ambiguous(cands), "ambiguous") => Value::Array(
+                cands
+                    .iter()
+                    .map(|&e| {
+                        let l = &self.scratch.set.lexicons[lex].entries[e as usize];
+                        let code = l.attrs.get("code").map(value_text).unwrap_or_default();
+                        Value::String(format!("{} {}", l.canonical, code).trim().to_string())
+                    })
+                    .collect(),
+            ),
+            (Resolved::Ambiguous(_), "canonical" | "name") => {
+                Value::String(self.scratch.cap_text(c).to_string())
+            }
+            (Resolved::Ambiguous(_), _) => Value::Null,
+        }
+    }
+
+    /// The entry capture `c` names among its homonyms (see `resolve`).
+    fn decide(&self, c: &Cap, lex: usize, entry: u32) -> Resolved {
         let cands = homonyms(self.scratch, lex, self.scratch.cap_text(c));
         if cands.len() <= 1 {
-            return match field {
-                "ambiguous" => Value::Null,
-                _ => entry_field(self.scratch, lex, entry, field),
-            };
+            return Resolved::Entry(entry);
         }
         let st = &self.scratch.prepared.structure;
         let article_of = |pos: u32| st.sentence_at(pos).and_then(|si| st.sentences[si].article);
@@ -553,25 +596,9 @@ impl EvalCtx<'_, '_> {
             .copied()
             .filter(|&e| score(e) == best)
             .collect();
-        if best > 0 && winners.len() == 1 {
-            return match field {
-                "ambiguous" => Value::Null,
-                _ => entry_field(self.scratch, lex, winners[0], field),
-            };
-        }
-        match field {
-            "ambiguous" => Value::Array(
-                cands
-                    .iter()
-                    .map(|&e| {
-                        let l = &self.scratch.set.lexicons[lex].entries[e as usize];
-                        let code = l.attrs.get("code").map(value_text).unwrap_or_default();
-                        Value::String(format!("{} {}", l.canonical, code).trim().to_string())
-                    })
-                    .collect(),
-            ),
-            "canonical" | "name" => Value::String(self.scratch.cap_text(c).to_string()),
-            _ => Value::Null,
+        match winners.as_slice() {
+            [one] if best > 0 => Resolved::Entry(*one),
+            _ => Resolved::Ambiguous(cands),
         }
     }
 }
