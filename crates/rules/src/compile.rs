@@ -1230,10 +1230,13 @@ impl Compiler {
                 negated,
                 node,
             } => {
-                // Captures inside context patterns are not captures of the rule.
+                // Captures inside `prev(…)` and `not next(…)` are not
+                // captures of the rule; those inside a positive `next(…)` are.
                 let saved = cx.captures.len();
                 let inner = self.compile_node(cx, pf, node);
-                cx.captures.truncate(saved);
+                if !*ahead || *negated {
+                    cx.captures.truncate(saved);
+                }
                 if inner.len.1 > 64 {
                     self.diag(
                         Severity::Error,

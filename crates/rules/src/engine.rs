@@ -800,14 +800,22 @@ impl<'a> Scratch<'a> {
                 negated,
                 node,
             } => {
-                let found = if *ahead {
+                // A positive `next(…)` keeps the captures of its preferred
+                // (first) thread: `q:qty next(n:$noun)` names the counted
+                // noun without making it part of the match.
+                let (found, caps) = if *ahead {
                     let mut t = self.take_buf();
-                    self.eval(node, pos, win, NO_CAPS, &mut t);
-                    let found = !t.is_empty();
+                    let inner_caps = if *negated { NO_CAPS } else { caps };
+                    self.eval(node, pos, win, inner_caps, &mut t);
+                    let found = t.first().map(|th| th.caps);
                     self.give_buf(t);
-                    found
+                    match found {
+                        Some(c) if !*negated => (true, c),
+                        Some(_) => (true, caps),
+                        None => (false, caps),
+                    }
                 } else {
-                    self.ends_at(node, pos, win)
+                    (self.ends_at(node, pos, win), caps)
                 };
                 if found != *negated {
                     push_thread(out, Thread { end: pos, caps });
@@ -950,8 +958,11 @@ impl<'a> Scratch<'a> {
                         r.clear();
                         self.eval(node, t.end, win, t.caps, &mut r);
                         for &th in &r {
-                            // No progress: stop (zero-width repetition).
-                            if th.end > t.end && !levels[to..].iter().any(|x| x.end == th.end) {
+                            // No progress: stop (zero-width repetition),
+                            // except once for a zero-width element that
+                            // captured something (`(next(n:$noun))?`).
+                            let progress = th.end > t.end || (bounds.len() == 1 && th.caps != t.caps);
+                            if progress && !levels[to..].iter().any(|x| x.end == th.end) {
                                 levels.push(th);
                             }
                         }

@@ -20,6 +20,7 @@
 //! | `previous("indicator")` | that attribute of the nearest earlier match of the same label in the same sentence (null if there is none) (同比下降5.6% inherits the indicator of the figure before it) |
 //! | `replace(x, "经济技术开发区", "经开区")` | the text with every occurrence replaced |
 //! | `lookup("zone_alias", x)` | the canonical form of `x` in that lexicon (a whole-term match), else `x` |
+//! | `respectively(q)` | in a `分别` list, the item that quantity `q` pairs with: `高技术制造业增加值` for 8.9% in 高技术制造业、装备制造业增加值分别增长8.9%、7.7% (a head shared by the items is restored); with a single word before `分别`, that word after the indicators of the figures just before (签约额占比); else null |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
 //! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
 //! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the one in its section head |
@@ -57,6 +58,7 @@ pub const FUNCTIONS: &[&str] = &[
     "number",
     "article_has",
     "known",
+    "respectively",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -343,6 +345,12 @@ impl EvalCtx<'_, '_> {
                     other => other,
                 }
             }
+            "respectively" => match cap_arg(0).first() {
+                Some(c) => self
+                    .respective_item(c.start as usize)
+                    .map_or(Value::Null, Value::String),
+                None => Value::Null,
+            },
             "cue" => match args.first().map(|a| self.eval(a)) {
                 Some(Value::String(lex)) => {
                     nearest_cue(self.scratch, &lex, self.span).map_or(Value::Null, Value::String)
@@ -377,6 +385,144 @@ impl EvalCtx<'_, '_> {
             ),
             _ => Value::Null,
         }
+    }
+}
+
+/// Words between a `分别` list and `分别` that belong to neither: 同比分别,
+/// 均分别.
+const LIST_TAIL: &[&str] = &["同比", "均", "都", "也", "还", "则", "依次"];
+
+impl EvalCtx<'_, '_> {
+    /// `respectively(q)`: the list item paired with the quantity starting at
+    /// `at`, when the quantity follows a `分别` in its clause.
+    fn respective_item(&self, at: usize) -> Option<String> {
+        let text = self.scratch.text;
+        let st = &self.scratch.prepared.structure;
+        let sent = st.sentences[st.sentence_at(at as u32)?].span;
+        let (ss, se) = (sent.start as usize, sent.end as usize);
+        let is_stop = |c: char| matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':' | '！' | '？');
+        let fb = ss + text[ss..at].rfind("分别")?;
+        let after = fb + "分别".len();
+        if text[after..at].contains(is_stop) {
+            return None;
+        }
+        // The figures of the list: from 分别 to the end of its clause.
+        let stop = text[after..se].find(is_stop).map_or(se, |i| after + i);
+        let qs = self.scratch.quantities();
+        let in_list = |q: &&tiqu_quantity::Quantity| q.start >= after && q.end <= stop;
+        let n = qs.iter().filter(in_list).count();
+        let k = qs.iter().filter(in_list).filter(|q| q.end <= at).count();
+        if n < 2 || k >= n {
+            return None;
+        }
+        // The list: from the clause start to 分别, without time words and
+        // comparison bases at its ends (比2020年, 上半年同比).
+        let mut ls = text[ss..fb].rfind(is_stop).map_or(ss, |i| {
+            ss + i + text[ss + i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let mut le = fb;
+        let periods = self.scratch.periods();
+        loop {
+            let before = (ls, le);
+            let t = text[ls..le].trim_end();
+            le = ls + t.len();
+            if let Some(w) = LIST_TAIL.iter().find(|w| text[ls..le].ends_with(*w)) {
+                le -= w.len();
+            }
+            if let Some(p) = periods.iter().find(|p| p.end == le && p.start >= ls) {
+                le = p.start;
+                if let Some(c) = text[ls..le].chars().next_back()
+                    && matches!(c, '比' | '较' | '与')
+                {
+                    le -= c.len_utf8();
+                }
+            }
+            if let Some(p) = periods.iter().find(|p| p.start == ls && p.end <= le) {
+                ls = p.end;
+            }
+            if (ls, le) == before {
+                break;
+            }
+        }
+        let list = text[ls..le].trim();
+        if list.is_empty() {
+            return None;
+        }
+        let mut items: Vec<&str> = list.split('、').map(str::trim).collect();
+        // 消费、投资和净出口 / 农业和工业科研成果转化率: split at 和, 及, 与
+        // (the last item first) while figures outnumber items.
+        while items.len() < n {
+            let Some((i, pos)) = items.iter().enumerate().rev().find_map(|(i, it)| {
+                it.char_indices()
+                    .skip(1)
+                    .find(|&(_, c)| matches!(c, '和' | '及' | '与'))
+                    .map(|(p, _)| (i, p))
+            }) else {
+                break;
+            };
+            let it = items[i];
+            let (a, b) = (&it[..pos], &it[pos + '和'.len_utf8()..]);
+            items.splice(i..=i, [a, b]);
+        }
+        if items.len() == 1 && n >= 2 {
+            return self.item_after_earlier(items[0], n, k, ls);
+        }
+        if items.len() != n || items.iter().any(|i| i.is_empty()) {
+            return None;
+        }
+        // Places are subjects, not indicators (山西、河南分别增长…).
+        if let Some(lid) = lexicon_id(self.scratch, "place")
+            && !homonyms(self.scratch, lid, items[0]).is_empty()
+        {
+            return None;
+        }
+        // A head the items share, written once on the last item:
+        // 高技术制造业、装备制造业增加值 → 增加值. It follows the last
+        // occurrence, in the last item, of the last character of the one
+        // before it.
+        let last = items[n - 1];
+        let head = items[n - 2]
+            .chars()
+            .next_back()
+            .and_then(|c| {
+                let body = &last[..last.len() - last.chars().next_back()?.len_utf8()];
+                body.rfind(c).map(|p| &last[p + c.len_utf8()..])
+            })
+            .unwrap_or("");
+        let item = items[k];
+        if k + 1 < n && !head.is_empty() && !item.ends_with(head) {
+            Some(format!("{item}{head}"))
+        } else {
+            Some(item.to_string())
+        }
+    }
+
+    /// One word before `分别` and several figures after it: the word is
+    /// said of each of the figures just before the list (战新项目43个，签约额
+    /// 211.69亿元，占比分别为82.7%和95.7% → 战新项目占比, 签约额占比).
+    fn item_after_earlier(&self, word: &str, n: usize, k: usize, list_start: usize) -> Option<String> {
+        let text = self.scratch.text;
+        let st = &self.scratch.prepared.structure;
+        let sentence = st.sentence_at(list_start as u32);
+        let prior: Vec<&crate::engine::Match> = self
+            .earlier
+            .iter()
+            .rev()
+            .filter(|m| (m.end as usize) <= list_start)
+            .take_while(|m| {
+                st.sentence_at(m.start) == sentence
+                    && !text[m.end as usize..list_start].contains(['；', ';'])
+            })
+            .take(n)
+            .collect();
+        if prior.len() < n {
+            return None;
+        }
+        let ind = match prior[n - 1 - k].attrs.get("indicator") {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            _ => return None,
+        };
+        Some(format!("{ind}{word}"))
     }
 }
 
