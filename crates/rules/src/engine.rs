@@ -1502,22 +1502,37 @@ impl<'a> Scratch<'a> {
         let ps = self.periods();
         // A comparison base (比上年, 较去年同期, 与2020年相比) is not the
         // period a figure is about.
-        let is_base = |p: &Period| {
-            let before = &self.text[sent.start as usize..p.start];
-            let after = &self.text[p.end..sent.end as usize];
+        let is_base = |p: &Period, (ss, se): (usize, usize)| {
+            let before = &self.text[ss..p.start];
+            let after = &self.text[p.end..se];
             before.ends_with(['比', '较', '与', '同'])
-                || before.ends_with("同比")
                 || after.starts_with("同期")
                 || after.starts_with("相比")
         };
+        let bounds = (sent.start as usize, sent.end as usize);
         let in_sentence: Vec<&Period> = ps
             .iter()
-            .filter(|p| p.start >= sent.start as usize && p.end <= sent.end as usize)
-            .filter(|p| !is_base(p))
+            .filter(|p| p.start >= bounds.0 && p.end <= bounds.1)
+            .filter(|p| !is_base(p, bounds))
             .collect();
         let before = in_sentence.iter().rev().find(|p| p.end <= pos);
         if let Some(p) = before.or_else(|| in_sentence.first()) {
             return Value::String(p.text.clone());
+        }
+        // Else the period set earlier in the paragraph: 上半年，全国规模以上
+        // 工业增加值同比增长6.9%。…第三产业增加值增长8.3%。
+        let this_para = st.sentences[si].paragraph;
+        for prev in st.sentences[..si].iter().rev() {
+            if prev.paragraph != this_para {
+                break;
+            }
+            let (ss, se) = (prev.span.start as usize, prev.span.end as usize);
+            if let Some(p) = ps
+                .iter()
+                .find(|p| p.start >= ss && p.end <= se && !is_base(p, (ss, se)))
+            {
+                return Value::String(p.text.clone());
+            }
         }
         if let Some(sec) = st.sentences[si].section {
             let head = st.sections[sec as usize].head;
@@ -1531,7 +1546,7 @@ impl<'a> Scratch<'a> {
         // Else the nearest heading above it in the same article
         // (`一、2024年工作回顾`, a title line).
         let paras = &self.prepared.normalized.paragraphs;
-        let this_para = st.sentences[si].paragraph as usize;
+        let this_para = this_para as usize;
         let article = st.paragraph_article.get(this_para).copied().flatten();
         for pi in (0..this_para).rev() {
             if st.paragraph_article[pi] != article {

@@ -23,7 +23,7 @@
 //! | `respectively(q)` | in a `分别` list, the item that quantity `q` pairs with: `高技术制造业增加值` for 8.9% in 高技术制造业、装备制造业增加值分别增长8.9%、7.7% (a head shared by the items is restored); with a single word before `分别`, that word after the indicators of the figures just before (签约额占比); else null |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
 //! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
-//! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the one in its section head |
+//! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the first in the nearest earlier sentence of its paragraph, else the one in its section head or heading; comparison bases (比上年) skipped |
 
 use serde_json::{Map, Value};
 use tiqu_quantity::Decimal;
