@@ -118,6 +118,10 @@ pub(crate) enum PatKind {
         open: char,
         close: char,
     },
+    /// `inside(word)`: the position lies strictly inside a segmenter token.
+    InWord {
+        negated: bool,
+    },
     Tok(Vec<TokPred>),
     Seq(Vec<Pat>),
     Alt(Vec<Pat>),
@@ -1257,6 +1261,10 @@ impl Compiler {
                     (0, 0),
                 )
             }
+            NodeKind::Inside { negated, what } if what == "word" => {
+                *cx.uses_tokens = true;
+                mk(PatKind::InWord { negated: *negated }, (0, 0))
+            }
             NodeKind::Inside { negated, what } => {
                 let (open, close) = match what.as_str() {
                     "quotes" => ('“', '”'),
@@ -1271,7 +1279,7 @@ impl Compiler {
                             span.clone(),
                             format!("unknown region `{other}`"),
                             "here",
-                            Some("use inside(quotes), inside(title), inside(parens) or inside(brackets)".into()),
+                            Some("use inside(quotes), inside(title), inside(parens), inside(brackets) or inside(word)".into()),
                         );
                         ('“', '”')
                     }

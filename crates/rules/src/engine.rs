@@ -833,6 +833,17 @@ impl<'a> Scratch<'a> {
                     push_thread(out, Thread { end: pos, caps });
                 }
             }
+            PatKind::InWord { negated } => {
+                // Inside a word: some token starts before `pos` and ends
+                // after it (without a segmenter, nothing is inside a word).
+                let inside = self.tokens(pos).is_some_and(|toks| {
+                    let i = toks.partition_point(|t| (t.1 as usize) <= pos);
+                    toks.get(i).is_some_and(|t| (t.0 as usize) < pos)
+                });
+                if inside != *negated {
+                    push_thread(out, Thread { end: pos, caps });
+                }
+            }
             PatKind::Tok(preds) => {
                 if let Some(toks) = self.tokens(pos) {
                     let i = toks.partition_point(|t| (t.0 as usize) < pos);
@@ -1167,7 +1178,10 @@ impl<'a> Scratch<'a> {
                     }
                 }
             }
-            PatKind::Anchor(_) | PatKind::Look { .. } | PatKind::Inside { .. } => out.push(end),
+            PatKind::Anchor(_)
+            | PatKind::Look { .. }
+            | PatKind::Inside { .. }
+            | PatKind::InWord { .. } => out.push(end),
             PatKind::Tok(preds) => {
                 // The token lies in one clause: the one holding its last
                 // character.

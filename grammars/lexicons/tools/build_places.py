@@ -114,7 +114,7 @@ SHORT_OVERRIDE = {
 # text (matching is by substring, so compounds count too: 青山 in 绿水青山,
 # 大丰 in 大丰收, 高要 in 高要求). The full official name still matches.
 DENY_SHORT = sorted(set("""
-上城 下城 和平 新华 长安 永和 平安 吉利 东方 太和 城关 中山 安康 富民
+上城 下城 和平 和政 新华 长安 永和 平安 吉利 东方 太和 城关 中山 安康 富民
 资源 合作 武功 比如 南部 解放 前进 港口 公安 友好 通道 共和 城中 中方 凤凰 安定
 延长 光明 新兴 运河 万年 东风 红旗 光泽 南岸 城北 城西 城东 会同 工农 大名 富裕
 清水 高明 前锋 复兴 长子 宏伟 平定 芙蓉 洞口 阿里 温泉 石门 向阳 振兴 三元 大方
