@@ -20,6 +20,8 @@ pub struct FileAst {
     pub rules: Vec<RuleDecl>,
     /// `define name: pattern`.
     pub defines: Vec<(String, Node, SrcSpan)>,
+    /// `let name = expression`.
+    pub lets: Vec<(String, Expr, SrcSpan)>,
 }
 
 /// A label declaration.
@@ -130,6 +132,8 @@ pub enum Expr {
     Path(Vec<String>, SrcSpan),
     /// `a ?? b ?? c`: the first that is not null.
     Coalesce(Vec<Expr>),
+    /// `$name`: a `let` expression, replaced by its body when compiled.
+    Let(String, SrcSpan),
 }
 
 /// A literal value in an example expectation.

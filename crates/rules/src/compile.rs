@@ -728,13 +728,38 @@ impl Compiler {
                 }
             }
         }
+        let mut lets: HashMap<String, (usize, Expr)> = HashMap::new();
+        for (pi, pf) in parsed.iter().enumerate() {
+            for (name, body, span) in &pf.ast.lets {
+                let q = format!("{}.{name}", pf.namespace);
+                if lets.insert(q.clone(), (pi, body.clone())).is_some() {
+                    self.diag(
+                        Severity::Error,
+                        "duplicate-let",
+                        pf.file,
+                        span.clone(),
+                        format!("expression `${q}` is defined twice"),
+                        "second definition",
+                        None,
+                    );
+                }
+            }
+        }
         let ctx = ResolveCtx {
             labels: &labels,
             lexicons: &lexicons,
             rule_ids: &rule_ids,
             rule_labels: &rule_labels,
             defines: &defines,
+            lets: &lets,
         };
+        // A `let` body is checked once, in its own file: it may use the
+        // context and functions but no rule's captures.
+        for pf in &parsed {
+            for (_, body, _) in &pf.ast.lets {
+                self.check_expr(&ctx, pf, body, &[], &mut HashSet::new());
+            }
+        }
         for (id, pi, ri) in &rule_ids {
             let pf = &parsed[*pi];
             let r = &pf.ast.rules[*ri];
@@ -971,7 +996,12 @@ impl Compiler {
             emit: emit
                 .attrs
                 .iter()
-                .map(|(k, e, _)| (k.clone(), e.clone()))
+                .map(|(k, e, _)| {
+                    (
+                        k.clone(),
+                        ctx.expand_lets(&pf.namespace, e, &mut Vec::new()),
+                    )
+                })
                 .collect(),
             examples: r.examples.clone(),
             counters: r.counters.clone(),
@@ -1070,6 +1100,42 @@ impl Compiler {
             Expr::Coalesce(items) => {
                 for i in items {
                     self.check_expr(ctx, pf, i, captures, used);
+                }
+            }
+            Expr::Let(name, span) => {
+                let Some((key, _)) = ctx.find_let(&pf.namespace, name) else {
+                    let names: Vec<String> = ctx.lets.keys().cloned().collect();
+                    self.diag(
+                        Severity::Error,
+                        "unknown-let",
+                        pf.file,
+                        span.clone(),
+                        format!("unknown expression `${name}`"),
+                        "not defined",
+                        Some(
+                            match did_you_mean(
+                                name,
+                                names.iter().map(|c| c.rsplit('.').next().unwrap_or(c)),
+                            ) {
+                                Some(s) => format!("did you mean `${s}`?"),
+                                None => "define it with `let name = expression`".into(),
+                            },
+                        ),
+                    );
+                    return;
+                };
+                // A `let` that reaches itself would never finish expanding.
+                let mut stack = vec![key.clone()];
+                if let_reaches(ctx, &key, &mut stack) {
+                    self.diag(
+                        Severity::Error,
+                        "recursive-let",
+                        pf.file,
+                        span.clone(),
+                        format!("expression `${name}` refers to itself"),
+                        "recursive use",
+                        None,
+                    );
                 }
             }
             Expr::Str(_) | Expr::Num(_) | Expr::Null | Expr::Bool(_) => {}
@@ -1510,6 +1576,47 @@ struct ResolveCtx<'a> {
     rule_labels: &'a [Option<LabelId>],
     /// `namespace.name` → (parsed file index, pattern).
     defines: &'a HashMap<String, (usize, Node)>,
+    /// `namespace.name` → (parsed file index, expression).
+    lets: &'a HashMap<String, (usize, Expr)>,
+}
+
+impl ResolveCtx<'_> {
+    /// The `let` that `$name` refers to from namespace `ns`.
+    fn find_let(&self, ns: &str, name: &str) -> Option<(String, &Expr)> {
+        [format!("{ns}.{name}"), name.to_string()]
+            .into_iter()
+            .find_map(|k| self.lets.get(&k).map(|(_, e)| (k, e)))
+    }
+
+    /// `e` with every `$name` replaced by its body (already checked).
+    fn expand_lets(&self, ns: &str, e: &Expr, stack: &mut Vec<String>) -> Expr {
+        match e {
+            Expr::Let(name, span) => match self.find_let(ns, name) {
+                Some((key, body)) if !stack.contains(&key) => {
+                    let body_ns = key.rsplit_once('.').map_or(ns, |(n, _)| n).to_string();
+                    stack.push(key);
+                    let out = self.expand_lets(&body_ns, body, stack);
+                    stack.pop();
+                    out
+                }
+                _ => Expr::Let(name.clone(), span.clone()),
+            },
+            Expr::Call(f, args, span) => Expr::Call(
+                f.clone(),
+                args.iter()
+                    .map(|a| self.expand_lets(ns, a, stack))
+                    .collect(),
+                span.clone(),
+            ),
+            Expr::Coalesce(items) => Expr::Coalesce(
+                items
+                    .iter()
+                    .map(|a| self.expand_lets(ns, a, stack))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
 }
 
 impl ResolveCtx<'_> {
@@ -1689,6 +1796,34 @@ impl AcBuilder {
             .expect("automaton builds");
         (Some(ac), self.targets, self.strings)
     }
+}
+
+/// Whether the body of `let` `key` refers back to a `let` on `stack`.
+fn let_reaches(ctx: &ResolveCtx, key: &str, stack: &mut Vec<String>) -> bool {
+    fn refs(e: &Expr, out: &mut Vec<String>) {
+        match e {
+            Expr::Let(n, _) => out.push(n.clone()),
+            Expr::Call(_, args, _) => args.iter().for_each(|a| refs(a, out)),
+            Expr::Coalesce(items) => items.iter().for_each(|a| refs(a, out)),
+            _ => {}
+        }
+    }
+    let Some((_, body)) = ctx.lets.get(key) else {
+        return false;
+    };
+    let ns = key.rsplit_once('.').map_or("", |(n, _)| n);
+    let mut names = Vec::new();
+    refs(body, &mut names);
+    names.into_iter().any(|n| match ctx.find_let(ns, &n) {
+        Some((k, _)) if stack.contains(&k) => true,
+        Some((k, _)) => {
+            stack.push(k.clone());
+            let r = let_reaches(ctx, &k, stack);
+            stack.pop();
+            r
+        }
+        None => false,
+    })
 }
 
 fn uses_path(e: &Expr, root: &str, field: &str) -> bool {

@@ -972,7 +972,8 @@ impl<'a> Scratch<'a> {
                             // No progress: stop (zero-width repetition),
                             // except once for a zero-width element that
                             // captured something (`(next(n:$noun))?`).
-                            let progress = th.end > t.end || (bounds.len() == 1 && th.caps != t.caps);
+                            let progress =
+                                th.end > t.end || (bounds.len() == 1 && th.caps != t.caps);
                             if progress && !levels[to..].iter().any(|x| x.end == th.end) {
                                 levels.push(th);
                             }

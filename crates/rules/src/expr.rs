@@ -109,6 +109,8 @@ impl EvalCtx<'_, '_> {
                 .unwrap_or(Value::Null),
             Expr::Path(parts, _) => self.path(parts),
             Expr::Call(name, args, _) => self.call(name, args),
+            // Replaced by its body when the rule set is compiled.
+            Expr::Let(..) => Value::Null,
         }
     }
 
@@ -400,7 +402,8 @@ impl EvalCtx<'_, '_> {
         let st = &self.scratch.prepared.structure;
         let sent = st.sentences[st.sentence_at(at as u32)?].span;
         let (ss, se) = (sent.start as usize, sent.end as usize);
-        let is_stop = |c: char| matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':' | '！' | '？');
+        let is_stop =
+            |c: char| matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':' | '！' | '？');
         let fb = ss + text[ss..at].rfind("分别")?;
         let after = fb + "分别".len();
         if text[after..at].contains(is_stop) {
@@ -500,7 +503,13 @@ impl EvalCtx<'_, '_> {
     /// One word before `分别` and several figures after it: the word is
     /// said of each of the figures just before the list (战新项目43个，签约额
     /// 211.69亿元，占比分别为82.7%和95.7% → 战新项目占比, 签约额占比).
-    fn item_after_earlier(&self, word: &str, n: usize, k: usize, list_start: usize) -> Option<String> {
+    fn item_after_earlier(
+        &self,
+        word: &str,
+        n: usize,
+        k: usize,
+        list_start: usize,
+    ) -> Option<String> {
         let text = self.scratch.text;
         let st = &self.scratch.prepared.structure;
         let sentence = st.sentence_at(list_start as u32);

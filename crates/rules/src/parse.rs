@@ -49,6 +49,14 @@ pub fn parse_file(file: &Arc<str>, source: &Arc<str>) -> Result<FileAst, RuleDia
                 let pat = pattern(it.next().expect("pattern"));
                 ast.defines.push((name, pat, sp));
             }
+            Rule::let_decl => {
+                let sp = span(&decl);
+                let mut it = decl.into_inner();
+                let _kw = it.next().expect("let");
+                let name = it.next().expect("ident").as_str().to_string();
+                let body = expr(it.next().expect("expr"));
+                ast.lets.push((name, body, sp));
+            }
             Rule::EOI => {}
             other => unreachable!("unexpected {other:?}"),
         }
@@ -312,6 +320,11 @@ fn expr_term(p: Pair<Rule>) -> Expr {
             let mut it = p.into_inner();
             let name = it.next().expect("name").as_str().to_string();
             Expr::Call(name, it.map(expr).collect(), sp)
+        }
+        Rule::let_ref => {
+            let sp = span(&p);
+            let name = p.into_inner().next().expect("ident").as_str().to_string();
+            Expr::Let(name, sp)
         }
         Rule::path => {
             let sp = span(&p);
@@ -584,7 +597,8 @@ fn friendly(r: &Rule) -> String {
         Rule::entry_attrs => "entry attributes (`[key: value]`)",
         Rule::attr_assign => "an attribute (`name: expression`)",
         Rule::attr_expect => "an expected attribute (`name: value`)",
-        Rule::expr | Rule::call | Rule::path => "an expression",
+        Rule::expr | Rule::call | Rule::path | Rule::let_ref => "an expression",
+        Rule::let_decl | Rule::kw_let => "`let name = expression`",
         Rule::string => "a quoted string",
         Rule::ident | Rule::qualified => "a name",
         Rule::int | Rule::signed_int => "a whole number",

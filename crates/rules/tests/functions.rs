@@ -171,3 +171,77 @@ fn a_misspelt_lexicon_in_a_function_is_an_error() {
         "{text}"
     );
 }
+
+const LETS: &str = r#"
+namespace t
+label fact { overlap: all }
+let unit_or_none = q_unit_missing ?? "none"
+rule n {
+    match: q:qty(money) (next(n:[项个]))?
+    emit fact { status: $status, unit: $shown }
+}
+"#;
+
+#[test]
+fn let_names_an_expression_used_in_several_rules() {
+    let rules = r#"
+namespace t
+label fact { overlap: all }
+lexicon cues { target = 计划 }
+let status = cue("cues") ?? "actual"
+let shown = concat("[", $status, "]")
+rule a {
+    match: q:qty(money)
+    emit fact { status: $status, shown: $shown }
+}
+rule b {
+    match: q:qty(count)
+    emit fact { status: $status }
+}
+"#;
+    let got = attrs(rules, "计划投资5亿元，建成3个。");
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].1["status"], json!("target"));
+    assert_eq!(got[0].1["shown"], json!("[target]"));
+    assert_eq!(got[1].1["status"], json!("target"));
+    let got = attrs(rules, "投资5亿元。");
+    assert_eq!(got[0].1["status"], json!("actual"));
+}
+
+#[test]
+fn let_errors_name_the_problem() {
+    // An unknown `$name`, with a suggestion.
+    let rules = r#"
+namespace t
+label fact { overlap: all }
+let status = "x"
+rule a {
+    match: q:qty(money)
+    emit fact { s: $stauts }
+}
+"#;
+    let text = compile_str("t.rules", rules)
+        .expect_err("unknown let")
+        .to_string();
+    assert!(text.contains("unknown expression `$stauts`"), "{text}");
+    // A body may not use a rule's captures: it is checked on its own.
+    let text = compile_str("t.rules", LETS)
+        .expect_err("capture in let")
+        .to_string();
+    assert!(text.contains("q_unit_missing"), "{text}");
+    // Recursion.
+    let rules = r#"
+namespace t
+label fact { overlap: all }
+let a = $b ?? "x"
+let b = $a
+rule r {
+    match: q:qty(money)
+    emit fact { s: $a }
+}
+"#;
+    let text = compile_str("t.rules", rules)
+        .expect_err("recursive")
+        .to_string();
+    assert!(text.contains("refers to itself"), "{text}");
+}
