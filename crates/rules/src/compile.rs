@@ -809,17 +809,20 @@ impl Compiler {
                     deps[r.label].insert(l);
                 });
             }
-            // `sentence.subject` reads the zone and place results.
-            if r.emit
-                .iter()
-                .any(|(_, e)| uses_path(e, "sentence", "subject"))
-            {
-                for name in ["zone", "place"] {
-                    if let Some(l) = labels.iter().position(|x| x.name == name)
-                        && l != r.label
-                    {
-                        deps[r.label].insert(l);
-                    }
+            // `sentence.subject` reads the zone and place results,
+            // `nearest("org", …)` the labels it names.
+            let mut read: Vec<String> = Vec::new();
+            for (_, e) in &r.emit {
+                if uses_path(e, "sentence", "subject") {
+                    read.extend(["zone".to_string(), "place".to_string()]);
+                }
+                nearest_labels(e, &mut read);
+            }
+            for name in &read {
+                if let Some(l) = labels.iter().position(|x| &x.name == name)
+                    && l != r.label
+                {
+                    deps[r.label].insert(l);
                 }
             }
         }
@@ -1060,6 +1063,31 @@ impl Compiler {
                         "called here",
                         Some(help.replace('@', "")),
                     );
+                }
+                // `nearest("label.attr=value", …)`: the labels must exist.
+                if name == "nearest" {
+                    for a in args {
+                        let Expr::Str(s) = a else { continue };
+                        let label = s.split('.').next().unwrap_or(s);
+                        if !ctx.labels.iter().any(|l| l.name == label) {
+                            self.diag(
+                                Severity::Error,
+                                "unknown-label",
+                                pf.file,
+                                span.clone(),
+                                format!("unknown label `{label}` in `nearest(…)`"),
+                                "called here",
+                                Some(format!(
+                                    "labels: {}",
+                                    ctx.labels
+                                        .iter()
+                                        .map(|l| l.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )),
+                            );
+                        }
+                    }
                 }
                 for a in args {
                     self.check_expr(ctx, pf, a, captures, used);
@@ -1824,6 +1852,24 @@ fn let_reaches(ctx: &ResolveCtx, key: &str, stack: &mut Vec<String>) -> bool {
         }
         None => false,
     })
+}
+
+/// The labels named by `nearest("label.attr=value", …)` calls in `e`.
+fn nearest_labels(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Call(name, args, _) => {
+            if name == "nearest" {
+                for a in args {
+                    if let Expr::Str(s) = a {
+                        out.push(s.split('.').next().unwrap_or(s).to_string());
+                    }
+                }
+            }
+            args.iter().for_each(|a| nearest_labels(a, out));
+        }
+        Expr::Coalesce(items) => items.iter().for_each(|a| nearest_labels(a, out)),
+        _ => {}
+    }
 }
 
 fn uses_path(e: &Expr, root: &str, field: &str) -> bool {

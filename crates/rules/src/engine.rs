@@ -1463,6 +1463,48 @@ impl<'a> Scratch<'a> {
     /// The zone or place named last before the end of the match (a name
     /// inside the match counts: 临汾开发区总投资16.5亿元), within the
     /// sentence; else the article's subject.
+    /// `nearest(…)`: the name of the match nearest before `end` in the
+    /// sentence of `pos` among the labels in `wanted` (`"org.kind=company"`
+    /// keeps only org matches whose `kind` is `company`).
+    pub(crate) fn nearest_named(&self, pos: usize, end: usize, wanted: &[String]) -> Value {
+        let st = &self.prepared.structure;
+        let Some(si) = st.sentence_at(pos as u32) else {
+            return Value::Null;
+        };
+        let from = st.sentences[si].span.start;
+        let mut best: Option<&Match> = None;
+        for w in wanted {
+            let (label, filter) = match w.split_once('.') {
+                Some((l, f)) => (l, f.split_once('=')),
+                None => (w.as_str(), None),
+            };
+            let Some(l) = self.set.label_id(label) else {
+                continue;
+            };
+            for m in &self.results[l] {
+                let keep = filter.is_none_or(
+                    |(k, v)| matches!(m.attrs.get(k), Some(Value::String(s)) if s == v),
+                );
+                if keep
+                    && m.start >= from
+                    && (m.end as usize) <= end
+                    && best.is_none_or(|b| m.start > b.start)
+                {
+                    best = Some(m);
+                }
+            }
+        }
+        best.map_or(Value::Null, |m| self.match_name(m))
+    }
+
+    /// A match's `canonical`, else its `name`, else its text.
+    fn match_name(&self, m: &Match) -> Value {
+        match m.attrs.get("canonical").or_else(|| m.attrs.get("name")) {
+            Some(Value::String(s)) => Value::String(s.clone()),
+            _ => Value::String(self.text[m.start as usize..m.end as usize].to_string()),
+        }
+    }
+
     pub(crate) fn sentence_subject(&self, pos: usize, end: usize) -> Value {
         let st = &self.prepared.structure;
         if let Some(si) = st.sentence_at(pos as u32) {
@@ -1499,10 +1541,7 @@ impl<'a> Scratch<'a> {
                 }
             }
             if let Some(m) = best {
-                return match m.attrs.get("canonical").or_else(|| m.attrs.get("name")) {
-                    Some(Value::String(s)) => Value::String(s.clone()),
-                    _ => Value::String(self.text[m.start as usize..m.end as usize].to_string()),
-                };
+                return self.match_name(m);
             }
         }
         self.article_field(pos, "subject")

@@ -21,6 +21,7 @@
 //! | `replace(x, "经济技术开发区", "经开区")` | the text with every occurrence replaced |
 //! | `lookup("zone_alias", x)` | the canonical form of `x` in that lexicon (a whole-term match), else `x` |
 //! | `respectively(q)` | in a `分别` list, the item that quantity `q` pairs with: `高技术制造业增加值` for 8.9% in 高技术制造业、装备制造业增加值分别增长8.9%、7.7% (a head shared by the items is restored); with a single word before `分别`, that word after the indicators of the figures just before (签约额占比); else null |
+//! | `nearest("org.kind=company", "zone", "place")` | the name (`canonical`, else `name`, else text) of the match nearest before this one in its sentence among the labels given, each optionally filtered by one attribute; null if there is none |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
 //! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
 //! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the first in the nearest earlier sentence of its paragraph, else the one in its section head or heading; comparison bases (比上年) skipped |
@@ -59,6 +60,7 @@ pub const FUNCTIONS: &[&str] = &[
     "article_has",
     "known",
     "respectively",
+    "nearest",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -346,6 +348,17 @@ impl EvalCtx<'_, '_> {
                     Value::String(text) => Value::String(rewrite(self.scratch, &lex, &text)),
                     other => other,
                 }
+            }
+            "nearest" => {
+                let wanted: Vec<String> = args
+                    .iter()
+                    .filter_map(|a| match self.eval(a) {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect();
+                self.scratch
+                    .nearest_named(self.span.0, self.span.1, &wanted)
             }
             "respectively" => match cap_arg(0).first() {
                 Some(c) => self

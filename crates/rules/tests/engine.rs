@@ -153,3 +153,36 @@ fn examples_run() {
     );
     assert!(res[2].passed);
 }
+
+#[test]
+fn captures_inside_next_count_and_leave_the_span_alone() {
+    let rules = r#"
+    rule count { match: q:qty(count) (next(n:(项目 | 企业)))? emit fact { of: text(n) } }
+    "#;
+    let m = matches(rules, "新开工12个项目，另有3个。");
+    assert_eq!(m[0].1, "12个");
+    assert_eq!(m[0].2["of"], "项目");
+    // The optional lookahead did not match: no capture, same match.
+    assert_eq!(m[1].1, "3个");
+    assert_eq!(m[1].2["of"], serde_json::Value::Null);
+    // `not next(…)` and `prev(…)` keep no captures: their names are unknown.
+    let err = compile_str(
+        "t.rules",
+        r#"rule r { match: q:qty(count) not next(n:项目) emit fact { of: text(n) } }"#,
+    )
+    .expect_err("capture in not next");
+    assert!(err.to_string().contains("`n`"), "{err}");
+}
+
+#[test]
+fn inside_word_asks_the_segmenter() {
+    let rules = r#"
+    lexicon place { 上高 增城 山西 }
+    rule place { match: not inside(word) p:@place emit place }
+    "#;
+    let found: Vec<String> = matches(rules, "规模以上高技术制造业增长，新增城镇就业，山西增长。")
+        .into_iter()
+        .map(|m| m.1)
+        .collect();
+    assert_eq!(found, ["山西"]);
+}

@@ -245,3 +245,81 @@ rule r {
         .to_string();
     assert!(text.contains("refers to itself"), "{text}");
 }
+
+#[test]
+fn nearest_takes_the_closest_match_of_the_labels_and_kinds_given() {
+    let rules = r#"
+namespace t
+label place { overlap: longest }
+label org { overlap: longest }
+label fact { overlap: all }
+rule place { match: p:(太原 | 临汾) emit place { name: text(p) } }
+rule company { match: o:(han{2} 集团) emit org { kind: "company" } }
+rule bureau { match: o:(han{2} 统计局) emit org { kind: "government" } }
+rule n {
+    match: q:qty(money)
+    emit fact { near: nearest("org.kind=company", "place"), any: nearest("org") }
+}
+"#;
+    let got = attrs(rules, "太原钢铁集团营收5亿元。");
+    assert_eq!(got.last().unwrap().1["near"], json!("钢铁集团"));
+    // A place after the company is nearer.
+    let got = attrs(rules, "钢铁集团在临汾投资5亿元。");
+    assert_eq!(got.last().unwrap().1["near"], json!("临汾"));
+    // A government body is not a company; `org` alone takes any kind.
+    let got = attrs(rules, "太原统计局报告投资5亿元。");
+    let last = &got.last().unwrap().1;
+    assert_eq!(last["near"], json!("太原"));
+    assert_eq!(last["any"], json!("太原统计局"));
+    // Only the sentence counts.
+    let got = attrs(rules, "钢铁集团很大。投资5亿元。");
+    assert_eq!(got.last().unwrap().1["near"], Value::Null);
+    // A misspelt label is an error.
+    let err = compile_str(
+        "t.rules",
+        &rules.replace("nearest(\"org\")", "nearest(\"ogr\")"),
+    )
+    .expect_err("unknown label")
+    .to_string();
+    assert!(err.contains("unknown label `ogr`"), "{err}");
+}
+
+#[test]
+fn respectively_pairs_list_items_with_figures() {
+    let rules = r#"
+namespace t
+label fact { overlap: all }
+rule n {
+    match: q:qty(%)
+    emit fact { indicator: respectively(q) }
+}
+"#;
+    let inds = |text: &str| -> Vec<Value> {
+        attrs(rules, text)
+            .into_iter()
+            .map(|(_, a)| a["indicator"].clone())
+            .collect()
+    };
+    assert_eq!(
+        inds("高技术制造业、装备制造业增加值分别增长8.9%、7.7%。"),
+        [json!("高技术制造业增加值"), json!("装备制造业增加值")]
+    );
+    assert_eq!(
+        inds("上半年，农业和工业科研成果转化率上半年同比分别增长40%和30%。"),
+        [json!("农业科研成果转化率"), json!("工业科研成果转化率")]
+    );
+    // Three items, three figures, no shared head.
+    assert_eq!(
+        inds("规模以上工业增加值、社会消费品零售总额、服务业生产指数分别增长5.4%、3.2%、5.1%。"),
+        [
+            json!("规模以上工业增加值"),
+            json!("社会消费品零售总额"),
+            json!("服务业生产指数")
+        ]
+    );
+    // Items and figures that do not pair up, and figures after the clause.
+    assert_eq!(
+        inds("甲、乙、丙分别增长5%和6%，比上年高1%。"),
+        [Value::Null, Value::Null, Value::Null]
+    );
+}
