@@ -1497,6 +1497,15 @@ impl<'a> Scratch<'a> {
         best.map_or(Value::Null, |m| self.match_name(m))
     }
 
+    /// Whether a place at `start` is where something goes or comes from
+    /// (从柬埔寨进口, 销往新加坡, 对接粤港澳大湾区), not what a sentence is
+    /// about.
+    fn is_destination(&self, start: usize) -> bool {
+        const BEFORE: &[&str] = &["从", "自", "向", "往", "赴", "销往", "运往", "发往", "出口到", "对接", "融入"];
+        let before = &self.text[..start];
+        BEFORE.iter().any(|w| before.ends_with(w))
+    }
+
     /// A match's `canonical`, else its `name`, else its text.
     fn match_name(&self, m: &Match) -> Value {
         match m.attrs.get("canonical").or_else(|| m.attrs.get("name")) {
@@ -1531,6 +1540,7 @@ impl<'a> Scratch<'a> {
                         if m.start >= from
                             && (m.end as usize) <= end
                             && best.is_none_or(|b| m.start > b.start)
+                            && !self.is_destination(m.start as usize)
                         {
                             best = Some(m);
                         }
