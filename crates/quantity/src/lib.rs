@@ -8,7 +8,8 @@
 //!    quantity can start (ASCII / full-width digit, Chinese numeral, a
 //!    qualifier such as 近/约/超/逾, a sign 负/-, a currency sign, 百分之).
 //!    Time periods ([`scan_periods`]) are found first and their spans are
-//!    skipped, so "1-6月", "2023年" and "2月23日" never become quantities.
+//!    skipped, so "1-6月", "2023年" and "2月23日" never become quantities, nor
+//!    do the counts of spans, streaks and points ("三年来", "连续3年", "两年前").
 //! 2. **Anchored pest parse.** The grammar `grammars/quantity.pest` is run at
 //!    the candidate only (rule `head`), giving qualifier, sign, percent
 //!    prefix, fraction and a bounded numeral token sequence.  On success the

@@ -29,6 +29,20 @@ proptest! {
         let _ = scan_periods(&s);
         let _ = parse(&s);
     }
+
+    #[test]
+    fn periods_are_valid_on_period_soup(
+        s in "[0-9８一二两三四五六七八九十百几多前后今年月天周个季度来以过去未连续党的大改革开放新中国成立建同期常历史底末初内上下半本当截至止从自到起开始如提每这 “”]{0,60}",
+        y in -3000i32..3000, m in 0u8..14, d in 0u8..33,
+    ) {
+        let mut last = 0;
+        for p in scan_periods(&s) {
+            prop_assert!(p.start >= last && p.end > p.start && p.end <= s.len());
+            prop_assert_eq!(&s[p.start..p.end], p.text.as_str());
+            last = p.end;
+            let _ = p.resolve(Some((y, m, d)));
+        }
+    }
 }
 
 #[test]

@@ -143,6 +143,42 @@ fn resolve_fills_relative_days() {
 }
 
 #[test]
+fn resolve_spans_points_and_months() {
+    let at = |text: &str, date: (i32, u8, u8)| {
+        let p = scan_periods(text);
+        assert_eq!(p.len(), 1, "{text}: {p:?}");
+        p[0].resolve(Some(date)).normalized
+    };
+    // 过去一年 in a report of 2025 is 2024; 四年来 the four years before the report's.
+    assert_eq!(at("过去一年", (2025, 3, 5)), "2024");
+    assert_eq!(at("一年来", (2025, 3, 5)), "2024");
+    assert_eq!(at("四年来", (2014, 6, 2)), "2010..2013");
+    // 未来五年 counts the report's year: 2026..2030 (十五五).
+    assert_eq!(at("未来五年", (2026, 6, 3)), "2026..2030");
+    // Spans of other units and streaks stay relative.
+    assert_eq!(at("过去两个月", (2026, 6, 3)), "last:2M");
+    assert_eq!(at("连续3年", (2025, 7, 14)), "streak:3Y");
+    // Points: a year, a month, a day (across a leap day and a year end).
+    assert_eq!(at("两年前", (2022, 5, 26)), "2020");
+    assert_eq!(at("三个月前", (2024, 2, 10)), "2023-11");
+    assert_eq!(at("三天前", (2024, 3, 2)), "2024-02-28");
+    assert_eq!(at("两周前", (2024, 1, 3)), "2023-12-20");
+    // Relative months, across a year end.
+    assert_eq!(at("下个月", (2021, 12, 23)), "2022-01");
+    assert_eq!(at("上个月", (2021, 1, 23)), "2020-12");
+    assert_eq!(at("本月", (2021, 5, 23)), "2021-05");
+    assert_eq!(at("下个月10日", (2021, 12, 23)), "2022-01-10");
+    // Years and comparison bases.
+    assert_eq!(at("年内", (2022, 3, 28)), "2022");
+    assert_eq!(at("新的一年", (2024, 1, 14)), "2024");
+    assert_eq!(at("上年同期", (2017, 7, 17)), "same_period:2016");
+    assert_eq!(at("常年同期", (2022, 2, 26)), "same_period:normal");
+    assert_eq!(at("今年前11个月", (2024, 12, 25)), "2024-01..2024-11");
+    // An era keeps its own year.
+    assert_eq!(at("党的十八大以来", (2022, 5, 26)), "since:2012");
+}
+
+#[test]
 fn parse_and_anchor() {
     let q = tiqu_quantity::parse("221.23亿元").expect("one quantity");
     assert_eq!(q.normalized, decimal("22123000000"));
