@@ -665,7 +665,9 @@ impl<'a> Scratch<'a> {
             return Some(t.clone());
         }
         let (s, e) = (clause.span.start as usize, clause.span.end as usize);
-        let protected: Vec<Protected> = self
+        // Quantities and periods stay whole tokens: an indicator must not
+        // swallow 2023年 (2023年产值) or a number.
+        let mut protected: Vec<Protected> = self
             .quantities()
             .iter()
             .filter(|q| q.start >= s && q.end <= e)
@@ -673,7 +675,17 @@ impl<'a> Scratch<'a> {
                 range: q.start - s..q.end - s,
                 tag: "mq",
             })
+            .chain(
+                self.periods()
+                    .iter()
+                    .filter(|p| p.start >= s && p.end <= e)
+                    .map(|p| Protected {
+                        range: p.start - s..p.end - s,
+                        tag: "t",
+                    }),
+            )
             .collect();
+        protected.sort_by_key(|p| p.range.start);
         let toks: Vec<(u32, u32, &'static str)> = seg
             .segment_protected(&self.text[s..e], &protected)
             .into_iter()
@@ -1569,7 +1581,8 @@ impl<'a> Scratch<'a> {
         let is_base = |p: &Period, (ss, se): (usize, usize)| {
             let before = &self.text[ss..p.start];
             let after = &self.text[p.end..se];
-            before.ends_with(['比', '较', '与', '同'])
+            p.kind == tiqu_quantity::PeriodKind::SamePeriod
+                || before.ends_with(['比', '较', '与', '同'])
                 || after.starts_with("同期")
                 || after.starts_with("相比")
         };
