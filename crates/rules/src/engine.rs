@@ -1604,10 +1604,17 @@ impl<'a> Scratch<'a> {
                 break;
             }
             let (ss, se) = (prev.span.start as usize, prev.span.end as usize);
-            if let Some(p) = ps
-                .iter()
-                .find(|p| p.start >= ss && p.end <= se && !is_base(p, (ss, se)))
-            {
+            // A streak or a point in the past (连续两个月, 两年前) belongs to
+            // the figure it was said of, not to the sentences after it.
+            if let Some(p) = ps.iter().find(|p| {
+                p.start >= ss
+                    && p.end <= se
+                    && !is_base(p, (ss, se))
+                    && !matches!(
+                        p.kind,
+                        tiqu_quantity::PeriodKind::Streak | tiqu_quantity::PeriodKind::Ago
+                    )
+            }) {
                 return Value::String(p.text.clone());
             }
         }
