@@ -10,7 +10,8 @@ use serde_json::Value;
 /// Three dated JSON Lines documents and one text file. A made-up slogan,
 /// “星火联办”机制, is in the three JSONL documents (twice in the third); a
 /// made-up numbered formula, 五联工作机制, and an unquoted package with
-/// unknown parts, 一窗受理+集成服务, in two. 三化三制 (in the shipped
+/// unknown parts, 一窗受理+集成服务, in two. (The slogan follows 建立, 学习,
+/// 用好: after 推行 or 推广 the shipped `quoted_measure` rule would know it.) 三化三制 (in the shipped
 /// `numbered` lexicon) is in all three, and “五星十联”机制 (matched by the
 /// shipped fallback rules for numbered formulas) in two; periods and
 /// durations sit in quotes and before policy words.
@@ -22,7 +23,7 @@ fn corpus(dir: &Path) -> PathBuf {
             "a",
             "2024-01-05",
             "甲报",
-            "临汾开发区推行“星火联办”机制，服务企业成效明显。全面推行五联工作机制。全面深化三化三制改革，完成“三化三制”各项任务。开展为期“三个月”的专项行动。推行“五星十联”机制。",
+            "临汾开发区用好“星火联办”机制，服务企业成效明显。全面推行五联工作机制。全面深化三化三制改革，完成“三化三制”各项任务。开展为期“三个月”的专项行动。推行“五星十联”机制。",
         ),
         (
             "b",
@@ -34,7 +35,7 @@ fn corpus(dir: &Path) -> PathBuf {
             "c",
             "2023-12-31",
             "甲报",
-            "晋城市学习“星火联办”机制经验，推广“星火联办”服务模式。实施两年行动，三化三制改革见效。深化改革，一窗受理+集成服务改革落地。开展三次招商活动。“五星十联”机制见效。",
+            "晋城市学习“星火联办”机制经验，用好“星火联办”服务模式。实施两年行动，三化三制改革见效。深化改革，一窗受理+集成服务改革落地。开展三次招商活动。“五星十联”机制见效。",
         ),
     ];
     let jsonl: String = docs
@@ -92,7 +93,7 @@ fn finds_the_made_up_slogan_with_counts_dates_and_entry() {
         contexts[0]["text"]
             .as_str()
             .unwrap()
-            .contains("推行“[[星火联办]]”机制"),
+            .contains("用好“[[星火联办]]”机制"),
         "{contexts:?}"
     );
     // It is the best candidate: most documents.

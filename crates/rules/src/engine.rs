@@ -1513,7 +1513,19 @@ impl<'a> Scratch<'a> {
     /// (从柬埔寨进口, 销往新加坡, 对接粤港澳大湾区), not what a sentence is
     /// about.
     fn is_destination(&self, start: usize) -> bool {
-        const BEFORE: &[&str] = &["从", "自", "向", "往", "赴", "销往", "运往", "发往", "出口到", "对接", "融入"];
+        const BEFORE: &[&str] = &[
+            "从",
+            "自",
+            "向",
+            "往",
+            "赴",
+            "销往",
+            "运往",
+            "发往",
+            "出口到",
+            "对接",
+            "融入",
+        ];
         let before = &self.text[..start];
         BEFORE.iter().any(|w| before.ends_with(w))
     }
