@@ -1509,7 +1509,8 @@ impl<'a> Scratch<'a> {
     /// sentence; else the article's subject.
     /// `nearest(…)`: the name of the match nearest before `end` in the
     /// sentence of `pos` among the labels in `wanted` (`"org.kind=company"`
-    /// keeps only org matches whose `kind` is `company`).
+    /// keeps only org matches whose `kind` is `company`); of two starting at
+    /// the same place, the longer (山西东睦磁电有限公司 over 山西).
     pub(crate) fn nearest_named(&self, pos: usize, end: usize, wanted: &[String]) -> Value {
         let st = &self.prepared.structure;
         let Some(si) = st.sentence_at(pos as u32) else {
@@ -1532,7 +1533,7 @@ impl<'a> Scratch<'a> {
                 if keep
                     && m.start >= from
                     && (m.end as usize) <= end
-                    && best.is_none_or(|b| m.start > b.start)
+                    && best.is_none_or(|b| (m.start, m.end) > (b.start, b.end))
                 {
                     best = Some(m);
                 }

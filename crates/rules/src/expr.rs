@@ -22,6 +22,7 @@
 //! | `lookup("zone_alias", x)` | the canonical form of `x` in that lexicon (a whole-term match), else `x` |
 //! | `respectively(q)` | in a `分别` list, the item that quantity `q` pairs with: `高技术制造业增加值` for 8.9% in 高技术制造业、装备制造业增加值分别增长8.9%、7.7% (a head shared by the items is restored); with a single word before `分别`, that word after the indicators of the figures just before (签约额占比); else null |
 //! | `nearest("org.kind=company", "zone", "place")` | the name (`canonical`, else `name`, else text) of the match nearest before this one in its sentence among the labels given, each optionally filtered by one attribute; null if there is none |
+//! | `eq(a, b)` | true when both values are equal and not null, else false (for `if`) |
 //! | `article.subject`, `article.subject_kind`, `section.head`, `sentence.text`, `match.text` | context |
 //! | `sentence.subject` | the nearest `zone` or `place` match before the match in its sentence, else the article's subject |
 //! | `sentence.period` | the nearest period before the match in its sentence (else after it), else the first in the nearest earlier sentence of its paragraph, else the one in its section head or heading; comparison bases (比上年) skipped |
@@ -61,6 +62,7 @@ pub const FUNCTIONS: &[&str] = &[
     "known",
     "respectively",
     "nearest",
+    "eq",
 ];
 
 /// Names an expression path may start with besides the rule's captures.
@@ -359,6 +361,11 @@ impl EvalCtx<'_, '_> {
                     .collect();
                 self.scratch
                     .nearest_named(self.span.0, self.span.1, &wanted)
+            }
+            "eq" => {
+                let a = args.first().map(|a| self.eval(a)).unwrap_or(Value::Null);
+                let b = args.get(1).map(|b| self.eval(b)).unwrap_or(Value::Null);
+                Value::Bool(!is_empty(&a) && a == b)
             }
             "respectively" => match cap_arg(0).first() {
                 Some(c) => self

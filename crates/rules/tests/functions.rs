@@ -271,6 +271,15 @@ rule n {
     let last = &got.last().unwrap().1;
     assert_eq!(last["near"], json!("太原"));
     assert_eq!(last["any"], json!("太原统计局"));
+    // At the same start the longer match is the nearer; `eq` compares.
+    let rules_eq = rules.replace(
+        "any: nearest(\"org\")",
+        "any: nearest(\"org\"), same: eq(nearest(\"org\", \"place\"), nearest(\"org\")), none: eq(null, null)",
+    );
+    let got = attrs(&rules_eq, "太原统计局报告投资5亿元。");
+    let last = &got.last().unwrap().1;
+    assert_eq!(last["same"], json!(true));
+    assert_eq!(last["none"], json!(false));
     // Only the sentence counts.
     let got = attrs(rules, "钢铁集团很大。投资5亿元。");
     assert_eq!(got.last().unwrap().1["near"], Value::Null);
