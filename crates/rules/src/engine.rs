@@ -1504,9 +1504,6 @@ impl<'a> Scratch<'a> {
         }
     }
 
-    /// The zone or place named last before the end of the match (a name
-    /// inside the match counts: 临汾开发区总投资16.5亿元), within the
-    /// sentence; else the article's subject.
     /// `nearest(…)`: the name of the match nearest before `end` in the
     /// sentence of `pos` among the labels in `wanted` (`"org.kind=company"`
     /// keeps only org matches whose `kind` is `company`); of two starting at
@@ -1571,6 +1568,10 @@ impl<'a> Scratch<'a> {
         }
     }
 
+    /// The zone or place named last before the end of the match (a name
+    /// inside the match counts: 临汾开发区总投资16.5亿元), within the
+    /// sentence, unless something goes there or comes from there; else the
+    /// article's subject.
     pub(crate) fn sentence_subject(&self, pos: usize, end: usize) -> Value {
         let st = &self.prepared.structure;
         if let Some(si) = st.sentence_at(pos as u32) {
