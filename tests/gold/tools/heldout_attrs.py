@@ -24,17 +24,15 @@ Rows labelled `-` (the status annotator judged them not a quantity statement)
 are skipped. Status is checked by heldout_status.py, not here.
 """
 import argparse
-import json
 import os
 import re
-import subprocess
-import tempfile
+
+import tagged
 
 ATTRS = ("indicator", "subject", "period")
 QUOTES = re.compile(r"[\s“”\"‘’]")
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-here = os.path.join(root, "tests/gold/heldout_status")
+here = os.path.join(tagged.root, "tests/gold/heldout_status")
 
 
 def norm(v):
@@ -56,41 +54,13 @@ def lenient(g, p):
     return a == b or a in b or b in a
 
 
-def overlap(a0, a1, b0, b1):
-    return max(0, min(a1, b1) - max(a0, b0))
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--show", action="store_true", help="print the mismatches (lenient) and the facts not found")
     args = ap.parse_args()
 
-    ids = [l.strip() for l in open(os.path.join(here, "doc_ids.txt"), encoding="utf-8") if l.strip()]
-    src = os.path.join(root, "../shared/corpus-ext/gov/xwlb_econ_heldout.jsonl")
-    docs, texts = {}, {}
-    for line in open(src, encoding="utf-8"):
-        d = json.loads(line)
-        if d["id"] in ids:
-            docs[d["id"]] = line
-            texts["xwlb_econ_heldout.jsonl#" + d["id"]] = d["text"]
-    missing = [i for i in ids if i not in docs]
-    if missing:
-        raise SystemExit(f"documents not found in {src}: {missing}")
-
-    with tempfile.TemporaryDirectory() as tmp:
-        inp = os.path.join(tmp, "xwlb_econ_heldout.jsonl")
-        with open(inp, "w", encoding="utf-8") as f:
-            for i in ids:
-                f.write(docs[i])
-        out = os.path.join(tmp, "out.jsonl")
-        subprocess.run([os.path.join(root, "target/release/tiqu"), "tag", inp, "-o", out, "-q", "--labels", "fact"],
-                       check=True)
-        pred = {}
-        for line in open(out, encoding="utf-8"):
-            r = json.loads(line)
-            if r.get("label", "fact") != "fact":
-                continue
-            pred.setdefault(r["doc"], []).append(r)
+    texts, records = tagged.tag(tagged.read_ids(here), "fact")
+    pred = tagged.by_doc(records)
 
     gold = []
     with open(os.path.join(here, "attrs.tsv"), encoding="utf-8") as f:
@@ -103,19 +73,7 @@ def main():
 
     found, not_found = [], []
     for g in gold:
-        gs, ge = int(g["start"]), int(g["end"])
-        qs = max(gs, ge - 4)
-        best, best_key = None, None
-        for r in pred.get(g["doc"], []):
-            ps, pe = r["start"], r["end"]
-            q = (r.get("attrs") or {}).get("quantity")
-            pqs = max(ps, pe - (len(q) if q else 4))
-            qo = overlap(pqs, pe, qs, ge)
-            if qo == 0:
-                continue
-            key = (qo, overlap(ps, pe, gs, ge), -abs(pe - ge))
-            if best_key is None or key > best_key:
-                best, best_key = r, key
+        best = tagged.paired_fact(pred.get(g["doc"], []), int(g["start"]), int(g["end"]))
         if best is None:
             not_found.append(g)
         else:

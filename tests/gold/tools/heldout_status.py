@@ -6,37 +6,20 @@ labelled blind (the annotator never saw tiqu's status).
 
 Extracts the documents from ../shared, runs `target/release/tiqu tag` on them and
 compares status on the facts of tests/gold/heldout_status/status.tsv, each paired
-with the predicted fact whose span overlaps the end of the gold span (the number)
-most: a predicted span may start earlier or later, where the indicator is.
-`unknown` rows are numbers the annotator judged not to be a statement of a
-quantity (dates, names, 长三角 …): they count against precision, not status.
+with the predicted fact whose number overlaps the labelled one most
+(`tagged.paired_fact`: a predicted span may start earlier or later, where the
+indicator is). `unknown` rows are numbers the annotator judged not to be a
+statement of a quantity (dates, names, 长三角 …): they count against precision,
+not status.
 """
 import collections
-import json
 import os
-import subprocess
-import tempfile
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-here = os.path.join(root, "tests/gold/heldout_status")
-ids = [l.strip() for l in open(os.path.join(here, "doc_ids.txt"), encoding="utf-8") if l.strip()]
-src = os.path.join(root, "../shared/corpus-ext/gov/xwlb_econ_heldout.jsonl")
-docs = {}
-for line in open(src, encoding="utf-8"):
-    d = json.loads(line)
-    if d["id"] in ids:
-        docs[d["id"]] = line
-with tempfile.TemporaryDirectory() as tmp:
-    inp = os.path.join(tmp, "xwlb_econ_heldout.jsonl")
-    with open(inp, "w", encoding="utf-8") as f:
-        for i in ids:
-            f.write(docs[i])
-    out = os.path.join(tmp, "out.jsonl")
-    subprocess.run([os.path.join(root, "target/release/tiqu"), "tag", inp, "-o", out, "-q", "--labels", "fact"], check=True)
-    pred = collections.defaultdict(list)
-    for line in open(out, encoding="utf-8"):
-        r = json.loads(line)
-        pred[r["doc"]].append(r)
+import tagged
+
+here = os.path.join(tagged.root, "tests/gold/heldout_status")
+_, records = tagged.tag(tagged.read_ids(here), "fact")
+pred = tagged.by_doc(records)
 
 gold = []
 with open(os.path.join(here, "status.tsv"), encoding="utf-8") as f:
@@ -45,23 +28,10 @@ with open(os.path.join(here, "status.tsv"), encoding="utf-8") as f:
         p = line.rstrip("\n").split("\t")
         gold.append(((p[1], int(p[2]), int(p[3])), p[-1]))
 
-def overlap(a0, a1, b0, b1):
-    return max(0, min(a1, b1) - max(a0, b0))
-
 
 def paired_status(key):
-    """The status of the predicted fact whose quantity overlaps the end of the
-    gold span most (spans can differ at the start, where the indicator is)."""
     doc, gs, ge = key
-    best, best_key = None, None
-    for r in pred.get(doc, []):
-        ps, pe = r["start"], r["end"]
-        qo = overlap(ps, pe, max(gs, ge - 4), ge)
-        if qo == 0:
-            continue
-        k = (qo, overlap(ps, pe, gs, ge), -abs(pe - ge))
-        if best_key is None or k > best_key:
-            best, best_key = r, k
+    best = tagged.paired_fact(pred.get(doc, []), gs, ge)
     return None if best is None else best["attrs"].get("status", "")
 
 

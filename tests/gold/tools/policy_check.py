@@ -15,15 +15,12 @@ and compares:
 With `--show` on the command line it also prints misses, false alarms and span
 differences in context.
 """
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-src = os.path.join(root, "../shared/corpus-ext/gov/xwlb_econ_heldout.jsonl")
-PREFIX = "xwlb_econ_heldout.jsonl#"
+import tagged
+
+root = tagged.root
 
 
 def locate(text, r):
@@ -58,38 +55,19 @@ def run(set_dir, argv=None):
     """Check the set in `set_dir` (relative to the repository root) and print the figures."""
     argv = sys.argv[1:] if argv is None else argv
     here = os.path.join(root, set_dir)
-    ids = [l.strip() for l in open(os.path.join(here, "doc_ids.txt"), encoding="utf-8") if l.strip()]
     show = "--show" in argv
 
-    lines, texts = {}, {}
-    for line in open(src, encoding="utf-8"):
-        d = json.loads(line)
-        if d["id"] in ids:
-            lines[d["id"]] = line if line.endswith("\n") else line + "\n"
-            texts[PREFIX + d["id"]] = d["text"]
-    missing = [i for i in ids if i not in lines]
-    if missing:
-        sys.exit(f"documents not found in {src}: {missing}")
-
-    with tempfile.TemporaryDirectory() as tmp:
-        inp = os.path.join(tmp, "xwlb_econ_heldout.jsonl")  # the name gives the `doc` prefix
-        with open(inp, "w", encoding="utf-8") as f:
-            for i in ids:
-                f.write(lines[i])
-        out = os.path.join(tmp, "out.jsonl")
-        subprocess.run([os.path.join(root, "target/release/tiqu"), "tag", inp, "-o", out, "-q", "--labels", "policy"], check=True)
-        pred, remapped, lost = [], 0, []
-        for line in open(out, encoding="utf-8"):
-            r = json.loads(line)
-            if r.get("label") != "policy":
-                continue
-            loc = locate(texts[r["doc"]], r)
-            if loc is None:
-                lost.append(r)
-                continue
-            remapped += loc != (r["start"], r["end"])
-            pred.append({"doc": r["doc"], "start": loc[0], "end": loc[1], "text": r["text"],
-                         "kind": r.get("attrs", {}).get("kind"), "canonical": r.get("attrs", {}).get("canonical")})
+    ids = tagged.read_ids(here)
+    texts, records = tagged.tag(ids, "policy")
+    pred, remapped, lost = [], 0, []
+    for r in records:
+        loc = locate(texts[r["doc"]], r)
+        if loc is None:
+            lost.append(r)
+            continue
+        remapped += loc != (r["start"], r["end"])
+        pred.append({"doc": r["doc"], "start": loc[0], "end": loc[1], "text": r["text"],
+                     "kind": r.get("attrs", {}).get("kind"), "canonical": r.get("attrs", {}).get("canonical")})
 
     gold = []
     with open(os.path.join(here, "policy.tsv"), encoding="utf-8") as f:
@@ -136,11 +114,11 @@ def run(set_dir, argv=None):
         print("\nmisses (gold not overlapped by any prediction):")
         for gi, g in enumerate(gold):
             if gi not in pair:
-                print(f"  {g['item']:>3} {g['doc'][len(PREFIX):]} {g['kind']:<9} {ctx(g['doc'], g['start'], g['end'])}")
+                print(f"  {g['item']:>3} {g['doc'][len(tagged.PREFIX):]} {g['kind']:<9} {ctx(g['doc'], g['start'], g['end'])}")
         print("\nfalse alarms (predictions not paired with gold):")
         for pi, p in enumerate(pred):
             if pi not in pdone:
-                print(f"      {p['doc'][len(PREFIX):]} {str(p['kind']):<9} {ctx(p['doc'], p['start'], p['end'])}")
+                print(f"      {p['doc'][len(tagged.PREFIX):]} {str(p['kind']):<9} {ctx(p['doc'], p['start'], p['end'])}")
         print("\npaired, span differs:")
         for gi, pi in sorted(pair.items()):
             g, p = gold[gi], pred[pi]
