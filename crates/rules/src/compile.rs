@@ -461,6 +461,35 @@ struct Compiler {
 impl Compiler {
     // Every diagnostic has these parts; call sites read better with them
     // spelled out than with a builder.
+    /// `namespace.name` → (file index, item) for the `define`s (or `let`s)
+    /// of every file; a name given twice in one namespace is an error.
+    fn named<T: Clone>(
+        &mut self,
+        parsed: &[ParsedFile],
+        items: impl Fn(&FileAst) -> &[(String, T, SrcSpan)],
+        code: &'static str,
+        what: &str,
+    ) -> HashMap<String, (usize, T)> {
+        let mut out = HashMap::new();
+        for (pi, pf) in parsed.iter().enumerate() {
+            for (name, item, span) in items(&pf.ast) {
+                let q = format!("{}.{name}", pf.namespace);
+                if out.insert(q.clone(), (pi, item.clone())).is_some() {
+                    self.diag(
+                        Severity::Error,
+                        code,
+                        pf.file,
+                        span.clone(),
+                        format!("{what} `${q}` is defined twice"),
+                        "second definition",
+                        None,
+                    );
+                }
+            }
+        }
+        out
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn diag(
         &mut self,
@@ -711,40 +740,8 @@ impl Compiler {
                 labels.iter().position(|l| l.name == emit.label)
             })
             .collect();
-        let mut defines: HashMap<String, (usize, Node)> = HashMap::new();
-        for (pi, pf) in parsed.iter().enumerate() {
-            for (name, node, span) in &pf.ast.defines {
-                let q = format!("{}.{name}", pf.namespace);
-                if defines.insert(q.clone(), (pi, node.clone())).is_some() {
-                    self.diag(
-                        Severity::Error,
-                        "duplicate-define",
-                        pf.file,
-                        span.clone(),
-                        format!("pattern `${q}` is defined twice"),
-                        "second definition",
-                        None,
-                    );
-                }
-            }
-        }
-        let mut lets: HashMap<String, (usize, Expr)> = HashMap::new();
-        for (pi, pf) in parsed.iter().enumerate() {
-            for (name, body, span) in &pf.ast.lets {
-                let q = format!("{}.{name}", pf.namespace);
-                if lets.insert(q.clone(), (pi, body.clone())).is_some() {
-                    self.diag(
-                        Severity::Error,
-                        "duplicate-let",
-                        pf.file,
-                        span.clone(),
-                        format!("expression `${q}` is defined twice"),
-                        "second definition",
-                        None,
-                    );
-                }
-            }
-        }
+        let defines = self.named(&parsed, |a| &a.defines, "duplicate-define", "pattern");
+        let lets = self.named(&parsed, |a| &a.lets, "duplicate-let", "expression");
         let ctx = ResolveCtx {
             labels: &labels,
             lexicons: &lexicons,
