@@ -1137,15 +1137,11 @@ impl Compiler {
                         span.clone(),
                         format!("unknown expression `${name}`"),
                         "not defined",
-                        Some(
-                            match did_you_mean(
-                                name,
-                                names.iter().map(|c| c.rsplit('.').next().unwrap_or(c)),
-                            ) {
-                                Some(s) => format!("did you mean `${s}`?"),
-                                None => "define it with `let name = expression`".into(),
-                            },
-                        ),
+                        Some(dollar_hint(
+                            name,
+                            &names,
+                            "define it with `let name = expression`",
+                        )),
                     );
                     return;
                 };
@@ -1258,15 +1254,11 @@ impl Compiler {
                             span.clone(),
                             format!("unknown pattern `${name}`"),
                             "not defined",
-                            Some(
-                                match did_you_mean(
-                                    name,
-                                    cands.iter().map(|c| c.rsplit('.').next().unwrap_or(c)),
-                                ) {
-                                    Some(s) => format!("did you mean `${s}`?"),
-                                    None => "define it with `define name: pattern`".into(),
-                                },
-                            ),
+                            Some(dollar_hint(
+                                name,
+                                &cands,
+                                "define it with `define name: pattern`",
+                            )),
                         );
                         mk(PatKind::Lit(String::new()), (0, 0))
                     }
@@ -1820,6 +1812,18 @@ impl AcBuilder {
             .build(&self.strings)
             .expect("automaton builds");
         (Some(ac), self.targets, self.strings)
+    }
+}
+
+/// The hint for an unknown `$name`: the closest of the qualified names
+/// `known` (compared without their namespace), else `otherwise`.
+fn dollar_hint(name: &str, known: &[String], otherwise: &str) -> String {
+    match did_you_mean(
+        name,
+        known.iter().map(|c| c.rsplit('.').next().unwrap_or(c)),
+    ) {
+        Some(s) => format!("did you mean `${s}`?"),
+        None => otherwise.to_string(),
     }
 }
 
