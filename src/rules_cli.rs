@@ -49,11 +49,20 @@ pub fn load_rules(paths: &[PathBuf], show_warnings: bool) -> Result<RuleSet, Exi
 pub fn segmenter_for(set: &RuleSet) -> Option<Segmenter> {
     set.needs_tokens().then(|| {
         let mut seg = Segmenter::new();
-        for w in set.lexicon_words() {
-            seg.add_word(&w, None, None);
-        }
+        add_lexicon_words(&mut seg, set);
         seg
     })
+}
+
+/// Adds the rule set's lexicon words to the segmenter, so that a name the
+/// rules know (国家级经开区, 承诺制) is one token. A word the dictionary
+/// lacks is tagged `nz` (a proper noun), not left untagged: an untagged
+/// token would fail every `tok(pos~…)` test and cut a counted noun or an
+/// indicator short.
+pub fn add_lexicon_words(seg: &mut Segmenter, set: &RuleSet) {
+    for w in set.lexicon_words() {
+        seg.add_word(&w, None, Some("nz"));
+    }
 }
 
 /// The rule named by `--rule`, if any.

@@ -236,9 +236,7 @@ pub fn run(args: TagArgs) -> Result<ExitCode> {
             .join()
             .map_err(|_| anyhow::anyhow!("loading the segmenter's dictionary panicked"))?;
         if rules.needs_tokens() {
-            for w in rules.lexicon_words() {
-                seg.add_word(&w, None, None);
-            }
+            crate::rules_cli::add_lexicon_words(&mut seg, &rules);
         }
         Some(seg)
     } else {

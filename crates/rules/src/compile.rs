@@ -21,6 +21,11 @@ use crate::ast::*;
 use crate::diag::{RuleDiagnostic, Severity, did_you_mean};
 use crate::parse::{parse_file, parse_lexicon_entries};
 
+/// The longest span, in characters, a `next(…)`/`prev(…)` pattern may
+/// cover: enough for 的 and four tokens (a token counts as 16), small
+/// enough that a lookaround stays a local check.
+pub(crate) const MAX_CONTEXT: u32 = 80;
+
 /// Index of a label in [`RuleSet`].
 pub type LabelId = usize;
 /// Index of a lexicon.
@@ -1324,13 +1329,13 @@ impl Compiler {
                 if !*ahead || *negated {
                     cx.captures.truncate(saved);
                 }
-                if inner.len.1 > 64 {
+                if inner.len.1 > MAX_CONTEXT {
                     self.diag(
                         Severity::Error,
                         "unbounded-context",
                         pf.file,
                         span.clone(),
-                        "context patterns may be at most 64 characters long".into(),
+                        format!("context patterns may be at most {MAX_CONTEXT} characters long"),
                         "too long",
                         None,
                     );

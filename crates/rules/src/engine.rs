@@ -1115,7 +1115,7 @@ impl<'a> Scratch<'a> {
                     return true;
                 }
             }
-            if k >= p.len.1.min(64) || start <= win.0 {
+            if k >= p.len.1.min(crate::compile::MAX_CONTEXT) || start <= win.0 {
                 return false;
             }
             match self.text[..start].chars().next_back() {
@@ -1615,6 +1615,29 @@ impl<'a> Scratch<'a> {
         self.article_field(pos, "subject")
     }
 
+    /// A period's text together with the date that glosses it in brackets,
+    /// as a broadcast writes the day: 今天（3月28日）, whichever of the two
+    /// was chosen.
+    fn glossed_period(&self, ps: &[Period], p: &Period) -> String {
+        let text = self.text;
+        let open = '（'.len_utf8();
+        let gloss_after = |q: &Period| {
+            let g = ps.iter().find(|g| g.start == q.end + open)?;
+            (text[q.end..].starts_with('（') && text[g.end..].starts_with('）'))
+                .then(|| text[q.start..g.end + open].to_string())
+        };
+        if let Some(t) = gloss_after(p) {
+            return t;
+        }
+        if text[..p.start].ends_with('（')
+            && let Some(q) = ps.iter().find(|q| q.end + open == p.start)
+            && let Some(t) = gloss_after(q)
+        {
+            return t;
+        }
+        p.text.clone()
+    }
+
     pub(crate) fn sentence_period(&self, pos: usize) -> Value {
         let st = &self.prepared.structure;
         let Some(si) = st.sentence_at(pos as u32) else {
@@ -1639,8 +1662,19 @@ impl<'a> Scratch<'a> {
             .filter(|p| !is_base(p, bounds))
             .collect();
         let before = in_sentence.iter().rev().find(|p| p.end <= pos);
-        if let Some(p) = before.or_else(|| in_sentence.first()) {
-            return Value::String(p.text.clone());
+        // A period written after the figure counts only within its clause
+        // (投资30亿元，下个月就将试投产 is about the plan, not the
+        // investment; 绿色园区21家；湖北…到2027年 is another region's).
+        let after = || {
+            in_sentence
+                .iter()
+                .find(|p| {
+                    p.start >= pos && !self.text[pos..p.start].contains(['，', '；', ',', ';'])
+                })
+                .copied()
+        };
+        if let Some(p) = before.copied().or_else(after) {
+            return Value::String(self.glossed_period(ps, p));
         }
         // Else the period set earlier in the paragraph: 上半年，全国规模以上
         // 工业增加值同比增长6.9%。…第三产业增加值增长8.3%。
@@ -1661,7 +1695,7 @@ impl<'a> Scratch<'a> {
                         tiqu_quantity::PeriodKind::Streak | tiqu_quantity::PeriodKind::Ago
                     )
             }) {
-                return Value::String(p.text.clone());
+                return Value::String(self.glossed_period(ps, p));
             }
         }
         if let Some(sec) = st.sentences[si].section {

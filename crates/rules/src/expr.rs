@@ -265,22 +265,33 @@ impl EvalCtx<'_, '_> {
                     Some(Value::String(s)) => s,
                     _ => return Value::Null,
                 };
-                let sentence = self
-                    .scratch
-                    .prepared
-                    .structure
-                    .sentence_at(self.span.0 as u32);
+                // With "paragraph", the nearest earlier match may also be in
+                // an earlier sentence of the paragraph (…同比增长7.6%。其中，
+                // 一季度增长7.7%: the quarter's figure is of the same thing).
+                let paragraph_wide = matches!(
+                    args.get(1).map(|a| self.eval(a)),
+                    Some(Value::String(s)) if s == "paragraph"
+                );
+                let structure = &self.scratch.prepared.structure;
+                let sentence = structure.sentence_at(self.span.0 as u32);
+                let paragraph_of = |s: Option<usize>| s.map(|s| structure.sentences[s].paragraph);
                 // The nearest earlier match in the sentence, even where its
                 // value is null: in 82.7%和95.7% the second pairs with the
                 // first, not with a figure further back.
                 // Not across a `；`: a new list item has its own indicator.
                 self.earlier
                     .last()
-                    .filter(|m| self.scratch.prepared.structure.sentence_at(m.start) == sentence)
                     .filter(|m| {
-                        let gap =
-                            &self.scratch.text[(m.end as usize).min(self.span.0)..self.span.0];
-                        !gap.contains(['；', ';'])
+                        let theirs = structure.sentence_at(m.start);
+                        if theirs == sentence {
+                            let gap =
+                                &self.scratch.text[(m.end as usize).min(self.span.0)..self.span.0];
+                            !gap.contains(['；', ';'])
+                        } else {
+                            paragraph_wide
+                                && sentence.is_some()
+                                && paragraph_of(theirs) == paragraph_of(sentence)
+                        }
                     })
                     .and_then(|m| m.attrs.get(&attr))
                     .cloned()

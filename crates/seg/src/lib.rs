@@ -66,6 +66,10 @@ pub enum SegError {
 pub struct Segmenter {
     jieba: Jieba,
     hmm: bool,
+    /// Tags a user dictionary gives to words the default dictionary already
+    /// has (jieba keeps a known word's tag when it is added again): 举措 is
+    /// `v` there, a noun in policy text.
+    retag: std::collections::HashMap<Box<str>, &'static str>,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -87,6 +91,7 @@ impl Segmenter {
         let mut s = Segmenter {
             jieba: Jieba::new(),
             hmm: true,
+            retag: std::collections::HashMap::new(),
         };
         s.load_user_dict(SHIPPED_USER_DICT)
             .expect("the shipped user dictionary is well-formed");
@@ -119,6 +124,11 @@ impl Segmenter {
                 },
                 _ => (None, None),
             };
+            if let Some(tag) = tag
+                && self.jieba.has_word(word)
+            {
+                self.retag.insert(word.into(), intern_tag(tag));
+            }
             self.add_word(word, freq, tag);
         }
         Ok(())
@@ -163,10 +173,15 @@ impl Segmenter {
             return;
         }
         for t in self.jieba.tag(&text[start..end], self.hmm) {
+            let retagged = if self.retag.is_empty() {
+                None
+            } else {
+                self.retag.get(t.word).copied()
+            };
             out.push(Token {
                 start: start + t.byte_start,
                 end: start + t.byte_end,
-                tag: intern_tag(t.tag),
+                tag: retagged.unwrap_or_else(|| intern_tag(t.tag)),
             });
         }
     }
@@ -239,7 +254,31 @@ mod tests {
         let mut s = Segmenter {
             jieba: Jieba::empty(),
             hmm: true,
+            retag: std::collections::HashMap::new(),
         };
         assert!(s.load_user_dict("词 多 n\n").is_err());
+    }
+
+    #[test]
+    fn user_dictionary_tag_wins_over_the_default_one() {
+        // jieba's dictionary has 举措 as a verb; the shipped user dictionary
+        // makes it a noun.
+        let toks = SEG.segment("出台42条务实举措");
+        let t = toks
+            .iter()
+            .find(|t| t.text("出台42条务实举措") == "举措")
+            .unwrap();
+        assert_eq!(t.tag, "n");
+        let mut plain = Segmenter::new();
+        plain.retag.clear();
+        let toks = plain.segment("出台42条务实举措");
+        let t = toks
+            .iter()
+            .find(|t| t.text("出台42条务实举措") == "举措")
+            .unwrap();
+        assert_ne!(
+            t.tag, "n",
+            "the default dictionary changed; pick another example"
+        );
     }
 }
