@@ -811,12 +811,18 @@ impl Compiler {
                     deps[r.label].insert(l);
                 });
             }
-            // `sentence.subject` reads the zone and place results,
+            // `sentence.subject` reads the zone and place results (and
+            // `sentence.named_subject` the org results too),
             // `nearest("org", …)` the labels it names.
             let mut read: Vec<String> = Vec::new();
             for (_, e) in &r.emit {
                 if uses_path(e, "sentence", "subject") {
                     read.extend(["zone".to_string(), "place".to_string()]);
+                }
+                if uses_path(e, "sentence", "named_subject")
+                    || uses_path(e, "article", "named_subject")
+                {
+                    read.extend(["zone".to_string(), "place".to_string(), "org".to_string()]);
                 }
                 nearest_labels(e, &mut read);
             }

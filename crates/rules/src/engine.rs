@@ -1485,8 +1485,45 @@ impl<'a> Scratch<'a> {
             "title" => a.title.map_or(Value::Null, |t| {
                 Value::String(self.prepared.normalized_text(t).to_string())
             }),
+            "named_subject" => self.article_named_subject(a),
             _ => Value::Null,
         }
+    }
+
+    /// What `article.named_subject` reads: the first zone, place or company
+    /// the rules found in the article's title (山西中部城市群今年首批183个重大
+    /// 项目集中开工); at the same start the longer name wins.
+    fn article_named_subject(&self, a: &tiqu_text::Article) -> Value {
+        a.title
+            .and_then(|t| {
+                self.subject_names(t.start, t.end, true)
+                    .min_by_key(|m| (m.start, std::cmp::Reverse(m.end)))
+            })
+            .map_or(Value::Null, |m| self.match_name(m))
+    }
+
+    /// The zone, place and (with `companies`) company matches within
+    /// `from..to` that can be what a sentence is about: not a place
+    /// something goes to or comes from (see `is_destination`).
+    fn subject_names(&self, from: u32, to: u32, companies: bool) -> impl Iterator<Item = &Match> {
+        let labels: &[&str] = if companies {
+            &["zone", "place", "org"]
+        } else {
+            &["zone", "place"]
+        };
+        labels.iter().flat_map(move |&name| {
+            let results = self
+                .set
+                .label_id(name)
+                .map_or(&[][..], |l| &self.results[l][..]);
+            results.iter().filter(move |m| {
+                m.start >= from
+                    && m.end <= to
+                    && (name != "org"
+                        || m.attrs.get("kind").and_then(Value::as_str) == Some("company"))
+                    && !self.is_destination(m.start as usize)
+            })
+        })
     }
 
     pub(crate) fn section_field(&self, pos: usize, field: &str) -> Value {
@@ -1540,8 +1577,8 @@ impl<'a> Scratch<'a> {
     }
 
     /// Whether a place at `start` is where something goes or comes from
-    /// (从柬埔寨进口, 销往新加坡, 对接粤港澳大湾区), not what a sentence is
-    /// about.
+    /// (从柬埔寨进口, 销往新加坡, 对接粤港澳大湾区) or a partner (与大湾区
+    ///共签约项目62个), not what a sentence is about.
     fn is_destination(&self, start: usize) -> bool {
         const BEFORE: &[&str] = &[
             "从",
@@ -1555,6 +1592,8 @@ impl<'a> Scratch<'a> {
             "出口到",
             "对接",
             "融入",
+            "与",
+            "同",
         ];
         let before = &self.text[..start];
         BEFORE.iter().any(|w| before.ends_with(w))
@@ -1570,49 +1609,42 @@ impl<'a> Scratch<'a> {
 
     /// The zone or place named last before the end of the match (a name
     /// inside the match counts: 临汾开发区总投资16.5亿元), within the
-    /// sentence, unless something goes there or comes from there; else the
-    /// article's subject.
+    /// sentence or, when the sentence names none, the sentences before it
+    /// in the paragraph (广西开展攻坚。全年新增项目100项: the subject carries
+    /// over until another is named), skipping places something goes to,
+    /// comes from or is done with (see `is_destination`); else the article's
+    /// subject.
     pub(crate) fn sentence_subject(&self, pos: usize, end: usize) -> Value {
+        match self.named_subject(pos, end, false) {
+            Value::Null => self.article_field(pos, "subject"),
+            v => v,
+        }
+    }
+
+    /// What `sentence.named_subject` reads: like `sentence.subject`, but a
+    /// company (`org` of kind `company`) counts too when `companies` is set
+    /// (阳煤集团…。煤炭主业只占全部销售收入的20%左右), and there is no
+    /// fallback to the article's subject.
+    pub(crate) fn named_subject(&self, pos: usize, end: usize, companies: bool) -> Value {
         let st = &self.prepared.structure;
-        if let Some(si) = st.sentence_at(pos as u32) {
-            // The sentence up to the match. When the article has no subject
-            // of its own, also the sentences before it in the same paragraph
-            // (广西开展攻坚。全年新增项目100项: the subject carries over until
-            // another is named); when it has one, a place named in passing
-            // in an earlier sentence (招商 in 粤港澳大湾区) must not replace it.
-            let para = st.sentences[si].paragraph;
-            let article_has_subject = st.sentences[si]
-                .article
-                .is_some_and(|a| st.articles[a as usize].subject.is_some());
-            let mut best: Option<&Match> = None;
-            for back in (0..=si).rev() {
-                if st.sentences[back].paragraph != para || (back < si && article_has_subject) {
-                    break;
-                }
-                let from = st.sentences[back].span.start;
-                for name in ["zone", "place"] {
-                    let Some(l) = self.set.label_id(name) else {
-                        continue;
-                    };
-                    for m in &self.results[l] {
-                        if m.start >= from
-                            && (m.end as usize) <= end
-                            && best.is_none_or(|b| m.start > b.start)
-                            && !self.is_destination(m.start as usize)
-                        {
-                            best = Some(m);
-                        }
-                    }
-                }
-                if best.is_some() {
-                    break;
-                }
+        let Some(si) = st.sentence_at(pos as u32) else {
+            return Value::Null;
+        };
+        let para = st.sentences[si].paragraph;
+        for back in (0..=si).rev() {
+            if st.sentences[back].paragraph != para {
+                break;
             }
+            // The last one; at the same start the longer name wins (大庆油田
+            // over 大庆, 山东钢铁集团 over 山东).
+            let best = self
+                .subject_names(st.sentences[back].span.start, end as u32, companies)
+                .max_by_key(|m| (m.start, m.end));
             if let Some(m) = best {
                 return self.match_name(m);
             }
         }
-        self.article_field(pos, "subject")
+        Value::Null
     }
 
     /// A period's text together with the date that glosses it in brackets,

@@ -135,6 +135,9 @@ impl EvalCtx<'_, '_> {
             "sentence" => {
                 return match field {
                     Some("subject") => self.scratch.sentence_subject(self.span.0, self.span.1),
+                    Some("named_subject") => {
+                        self.scratch.named_subject(self.span.0, self.span.1, true)
+                    }
                     Some("period") => self.scratch.sentence_period(self.span.0),
                     _ => self.scratch.sentence_text(self.span.0),
                 };
