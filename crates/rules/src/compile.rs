@@ -284,12 +284,24 @@ impl RuleSet {
             .any(|r| r.uses_tokens && needed.get(r.label).copied().unwrap_or(false))
     }
 
-    /// The words of every lexicon (canonical forms and aliases), for the
-    /// segmenter's user dictionary so that they stay whole.
+    /// The words (canonical forms and aliases) of every lexicon a pattern
+    /// matches with `@name`, for the segmenter's user dictionary so that
+    /// they stay whole. Lexicons read only by functions (`cue()`'s status
+    /// words, `lookup()` tables) are left out: their words are not names,
+    /// and 已达目标 as one token would join a counted noun.
     pub fn lexicon_words(&self) -> Vec<String> {
+        let mut matched = vec![false; self.lexicons.len()];
+        for r in &self.rules {
+            for b in &r.branches {
+                mark_lexicons(&b.pat, &mut matched);
+            }
+        }
         let mut out = Vec::new();
         for (i, targets) in self.ac_targets.iter().enumerate() {
-            if targets.iter().any(|t| matches!(t, AcTarget::Lex { .. })) {
+            if targets
+                .iter()
+                .any(|t| matches!(t, AcTarget::Lex { lex, .. } if matched[*lex]))
+            {
                 out.push(self.automaton_pattern(i));
             }
         }
@@ -1890,6 +1902,20 @@ fn uses_path(e: &Expr, root: &str, field: &str) -> bool {
         Expr::Call(_, args, _) => args.iter().any(|a| uses_path(a, root, field)),
         Expr::Coalesce(items) => items.iter().any(|a| uses_path(a, root, field)),
         _ => false,
+    }
+}
+
+/// Marks the lexicons `p` matches (`@name`).
+fn mark_lexicons(p: &Pat, out: &mut [bool]) {
+    match &p.kind {
+        PatKind::Lex(l) => out[*l] = true,
+        PatKind::Look { node, .. } | PatKind::Repeat { node, .. } | PatKind::Cap { node, .. } => {
+            mark_lexicons(node, out)
+        }
+        PatKind::Seq(items) | PatKind::Alt(items) => {
+            items.iter().for_each(|i| mark_lexicons(i, out))
+        }
+        _ => {}
     }
 }
 

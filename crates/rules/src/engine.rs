@@ -1609,9 +1609,10 @@ impl<'a> Scratch<'a> {
 
     /// The zone or place named last before the end of the match (a name
     /// inside the match counts: 临汾开发区总投资16.5亿元), within the
-    /// sentence or, when the sentence names none, the sentences before it
-    /// in the paragraph (广西开展攻坚。全年新增项目100项: the subject carries
-    /// over until another is named), skipping places something goes to,
+    /// sentence or, when the sentence names none and the article has no
+    /// subject of its own, the sentences before it in the paragraph
+    /// (广西开展攻坚。全年新增项目100项: the subject carries over until
+    /// another is named), skipping places something goes to,
     /// comes from or is done with (see `is_destination`); else the article's
     /// subject.
     pub(crate) fn sentence_subject(&self, pos: usize, end: usize) -> Value {
@@ -1631,8 +1632,14 @@ impl<'a> Scratch<'a> {
             return Value::Null;
         };
         let para = st.sentences[si].paragraph;
+        // Earlier sentences count only when the article has no subject of
+        // its own: on a page about 临汾市, a place named in passing (招商 in
+        // 粤港澳大湾区, 日本) must not become the subject of what follows.
+        let article_has_subject = st.sentences[si]
+            .article
+            .is_some_and(|a| st.articles[a as usize].subject.is_some());
         for back in (0..=si).rev() {
-            if st.sentences[back].paragraph != para {
+            if st.sentences[back].paragraph != para || (back < si && article_has_subject) {
                 break;
             }
             // The last one; at the same start the longer name wins (大庆油田
@@ -1696,16 +1703,13 @@ impl<'a> Scratch<'a> {
         let before = in_sentence.iter().rev().find(|p| p.end <= pos);
         // A period written after the figure counts only within its clause
         // (投资30亿元，下个月就将试投产 is about the plan, not the
-        // investment; 绿色园区21家；湖北…到2027年 is another region's).
-        let after = || {
-            in_sentence
-                .iter()
-                .find(|p| {
-                    p.start >= pos && !self.text[pos..p.start].contains(['，', '；', ',', ';'])
-                })
-                .copied()
-        };
-        if let Some(p) = before.copied().or_else(after) {
+        // investment; 经过14年的艰苦奋战，今天…贯通: the day is the event's).
+        let same_clause = in_sentence
+            .iter()
+            .find(|p| p.start >= pos)
+            .filter(|p| !self.text[pos..p.start].contains(['，', '；', ',', ';']))
+            .copied();
+        if let Some(p) = before.copied().or(same_clause) {
             return Value::String(self.glossed_period(ps, p));
         }
         // Else the period set earlier in the paragraph: 上半年，全国规模以上
