@@ -1,0 +1,297 @@
+//! Who a figure is about and what it carries over: `sentence.named_subject`,
+//! `sentence.subject`, `article.named_subject`, `previous(…, "paragraph")`;
+//! the length limit of context patterns; which lexicons go into the
+//! segmenter's dictionary (`lexicon_words`).
+
+use serde_json::{Value, json};
+use tiqu_rules::compile_str;
+use tiqu_text::Prepared;
+
+/// The records of `label`, as (matched text, attributes), in text order.
+fn records(rules: &str, text: &str, label: &str) -> Vec<(String, Value)> {
+    let set = compile_str("t.rules", rules).unwrap_or_else(|e| panic!("{e}"));
+    let p = Prepared::new(text);
+    set.run(&p, None)
+        .into_iter()
+        .filter(|m| set.labels[m.label].name == label)
+        .map(|m| {
+            (
+                p.normalized.text[m.start as usize..m.end as usize].to_string(),
+                Value::Object(m.attrs),
+            )
+        })
+        .collect()
+}
+
+// The fact rule comes first: the subjects it reads must still be found
+// before it runs (the label order follows what the emission reads).
+const SUBJECTS: &str = r#"
+namespace t
+label fact { overlap: all }
+label zone { overlap: longest }
+label place { overlap: longest }
+label org { overlap: longest }
+rule n {
+    match: q:qty(money)
+    emit fact {
+        named: sentence.named_subject,
+        subject: sentence.subject,
+        title: article.named_subject,
+    }
+}
+lexicon place {
+    太原市 = 太原
+    临汾 大庆 广西 吕梁
+}
+rule place { match: p:@place emit place { name: canon(p) } }
+rule zone { match: z:(临汾开发区 | 吕梁经开区) emit zone { name: text(z) } }
+rule company { match: o:(han{2} 集团 | 大庆油田) emit org { kind: "company" } }
+rule bureau { match: o:(han{2} 统计局) emit org { kind: "government" } }
+"#;
+
+/// (named_subject, subject, article.named_subject) of each figure.
+fn subjects(text: &str) -> Vec<(Value, Value, Value)> {
+    records(SUBJECTS, text, "fact")
+        .into_iter()
+        .map(|(_, a)| (a["named"].clone(), a["subject"].clone(), a["title"].clone()))
+        .collect()
+}
+
+fn named(text: &str) -> Vec<Value> {
+    subjects(text).into_iter().map(|s| s.0).collect()
+}
+
+fn subject(text: &str) -> Vec<Value> {
+    subjects(text).into_iter().map(|s| s.1).collect()
+}
+
+#[test]
+fn named_subject_takes_a_company_named_after_the_place() {
+    let got = subjects("太原的钢铁集团营收5亿元。");
+    assert_eq!(got.len(), 1, "{got:?}");
+    // A company counts for named_subject; sentence.subject keeps to places
+    // and zones, by their canonical form.
+    assert_eq!(got[0].0, json!("钢铁集团"));
+    assert_eq!(got[0].1, json!("太原市"));
+    // The place named after the company is the last one.
+    assert_eq!(named("钢铁集团的临汾项目投资5亿元。"), [json!("临汾")]);
+    // A name after the figure does not count.
+    assert_eq!(named("临汾投资5亿元，钢铁集团承建。"), [json!("临汾")]);
+    // Only companies among the orgs: a government body is not a subject.
+    assert_eq!(named("太原统计局报告投资5亿元。"), [json!("太原市")]);
+    // A zone is a subject too.
+    assert_eq!(
+        named("吕梁经开区和临汾开发区共投资5亿元。"),
+        [json!("临汾开发区")]
+    );
+}
+
+#[test]
+fn named_subject_skips_partners_and_destinations() {
+    assert_eq!(named("太原与临汾签约项目5亿元。"), [json!("太原市")]);
+    assert_eq!(named("太原同临汾签约项目5亿元。"), [json!("太原市")]);
+    assert_eq!(named("太原和临汾签约项目5亿元。"), [json!("临汾")]);
+    assert_eq!(
+        named("太原的钢铁集团与大庆油田签约5亿元。"),
+        [json!("钢铁集团")]
+    );
+    assert_eq!(named("太原产品销往广西5亿元。"), [json!("太原市")]);
+    // sentence.subject skips a partner after 与/同 as well.
+    assert_eq!(subject("太原与临汾签约项目5亿元。"), [json!("太原市")]);
+    assert_eq!(subject("太原同临汾签约项目5亿元。"), [json!("太原市")]);
+    // With nothing else named, there is no subject (and no article to
+    // fall back on).
+    assert_eq!(named("与临汾签约项目5亿元。"), [Value::Null]);
+    assert_eq!(subject("与临汾签约项目5亿元。"), [Value::Null]);
+}
+
+#[test]
+fn at_the_same_start_the_longer_name_wins() {
+    let got = subjects("大庆油田产值5亿元。");
+    // 大庆油田 (a company) over 大庆 (a place) for named_subject …
+    assert_eq!(got[0].0, json!("大庆油田"));
+    // … while sentence.subject reads places and zones only.
+    assert_eq!(got[0].1, json!("大庆"));
+}
+
+#[test]
+fn named_subject_carries_over_the_paragraph_only_without_an_article_subject() {
+    // No title, no byline, no 市/县/开发区 in the lead: the article has no
+    // subject, so the one named in the earlier sentence carries over.
+    let text = "广西开展攻坚。全年新增投资5亿元。";
+    assert_eq!(
+        subjects(text),
+        [(json!("广西"), json!("广西"), Value::Null)]
+    );
+    // It carries over until another is named.
+    assert_eq!(
+        named("广西开展攻坚。大庆油田跟进。全年新增投资5亿元。"),
+        [json!("大庆油田")]
+    );
+    // Not into the next paragraph.
+    assert_eq!(named("广西开展攻坚。\n全年新增投资5亿元。"), [Value::Null]);
+    // A zone title gives the article a subject: the place named in passing
+    // in an earlier sentence is not carried over, and named_subject does
+    // not fall back to the article's subject (sentence.subject does).
+    let text = "临汾开发区\n广西开展攻坚。全年新增投资5亿元。";
+    let p = Prepared::new(text);
+    let subject = p.structure.articles[0]
+        .subject
+        .as_ref()
+        .map(|s| s.name.as_str());
+    assert_eq!(subject, Some("临汾开发区"), "the title gives the subject");
+    assert_eq!(
+        subjects(text),
+        [(Value::Null, json!("临汾开发区"), json!("临汾开发区"))]
+    );
+    // A name in the figure's own sentence still counts.
+    assert_eq!(
+        subjects("临汾开发区\n广西开展攻坚，全年新增投资5亿元。"),
+        [(json!("广西"), json!("广西"), json!("临汾开发区"))]
+    );
+}
+
+#[test]
+fn article_named_subject_is_the_first_name_in_the_title() {
+    // A title line is a paragraph of its own when it is short next to the
+    // page's lines.
+    const BODY: &str = "今年以来各地加快推进重大项目建设，临汾全年投资5亿元。";
+    let with_title = |title: &str| {
+        let text = format!("{title}\n{BODY}");
+        let p = Prepared::new(&text);
+        assert!(p.structure.articles[0].title.is_some(), "{title}: no title");
+        subjects(&text)
+    };
+    // The earliest name in the title, whatever the body names.
+    assert_eq!(
+        with_title("太原钢铁集团项目开工"),
+        [(json!("临汾"), json!("临汾"), json!("太原市"))]
+    );
+    // At the same start the longer name: 大庆油田, not 大庆.
+    assert_eq!(with_title("大庆油田项目开工")[0].2, json!("大庆油田"));
+    // A partner after 与 in the title is skipped.
+    assert_eq!(with_title("钢铁集团与太原合作")[0].2, json!("钢铁集团"));
+    assert_eq!(with_title("与太原合作项目开工")[0].2, Value::Null);
+    // A title that names nothing, and no title at all.
+    assert_eq!(with_title("重大项目集中开工")[0].2, Value::Null);
+    assert_eq!(subjects(BODY)[0].2, Value::Null);
+}
+
+#[test]
+fn previous_with_paragraph_reaches_into_the_earlier_sentence() {
+    let rules = r#"
+namespace t
+label fact { overlap: longest }
+rule n {
+    match: (i:(营收 | 产值))? q:qty(money)
+    emit fact {
+        indicator: text(i) ?? previous("indicator", "paragraph"),
+        plain: text(i) ?? previous("indicator"),
+    }
+}
+"#;
+    let get = |text: &str| -> Vec<(Value, Value)> {
+        records(rules, text, "fact")
+            .into_iter()
+            .map(|(_, a)| (a["indicator"].clone(), a["plain"].clone()))
+            .collect()
+    };
+    // The earlier sentence of the paragraph: only the "paragraph" form.
+    assert_eq!(
+        get("营收5亿元。其中，一季度2亿元。"),
+        [(json!("营收"), json!("营收")), (json!("营收"), Value::Null)]
+    );
+    // Within the sentence both read the figure before.
+    assert_eq!(
+        get("营收5亿元、2亿元。"),
+        [
+            (json!("营收"), json!("营收")),
+            (json!("营收"), json!("营收"))
+        ]
+    );
+    // The nearest earlier record decides, even in an earlier sentence.
+    assert_eq!(
+        get("营收5亿元，产值3亿元。其中，一季度2亿元。")[2],
+        (json!("产值"), Value::Null)
+    );
+    // Not into another paragraph, and not across a `；` in the sentence.
+    assert_eq!(
+        get("营收5亿元。\n其中，一季度2亿元。")[1],
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(
+        get("营收5亿元；一季度2亿元。")[1],
+        (Value::Null, Value::Null)
+    );
+}
+
+#[test]
+fn context_patterns_may_be_80_characters_long() {
+    let rule =
+        |pat: &str| format!("namespace t\nlabel x {{}}\nrule r {{ match: 投资 {pat} emit x }}\n");
+    for ok in [
+        "next(han{40} han{30})",
+        "next(han{40} han{40})",
+        "prev(han{33} han{33})",
+        "next(tok(pos~\"n\") tok(pos~\"n\") tok(pos~\"n\") tok(pos~\"n\") tok(pos~\"n\"))",
+    ] {
+        if let Err(e) = compile_str("t.rules", &rule(ok)) {
+            panic!("{ok}: {e}");
+        }
+    }
+    for bad in [
+        "next(han{40} han{41})",
+        "prev(han{64} han{17})",
+        "next(tok(pos~\"n\") tok(pos~\"n\") tok(pos~\"n\") tok(pos~\"n\") tok(pos~\"n\") han)",
+    ] {
+        let err = compile_str("t.rules", &rule(bad)).expect_err(bad);
+        let codes: Vec<&str> = err.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unbounded-context"], "{bad}");
+        assert!(
+            err.diagnostics[0].message.contains("at most 80 characters"),
+            "{}",
+            err.diagnostics[0].message
+        );
+    }
+    // A 66-character lookbehind is checked in full when matching.
+    let rules = "namespace t\nlabel x {}\nrule r { match: prev(han{33} han{33}) 投资 emit x }\n";
+    let long = "甲".repeat(66);
+    assert_eq!(records(rules, &format!("{long}投资5亿元。"), "x").len(), 1);
+    let short = "甲".repeat(65);
+    assert_eq!(records(rules, &format!("{short}投资5亿元。"), "x").len(), 0);
+}
+
+#[test]
+fn lexicon_words_are_those_of_matched_lexicons_only() {
+    let rules = r#"
+namespace t
+label fact { overlap: all }
+label place {}
+lexicon place {
+    太原市 = 太原
+    临汾
+}
+lexicon unit_words { 项目 }
+lexicon cues {
+    target = 计划, 目标
+    actual = 已达目标
+}
+lexicon national { 全国 = 我国 }
+rule place { match: p:@place emit place { name: canon(p) } }
+rule n {
+    match: q:qty(money) (next(@unit_words))?
+    emit fact { status: cue("cues") ?? "actual", whole: lookup("national", "我国") }
+}
+"#;
+    let set = compile_str("t.rules", rules).unwrap_or_else(|e| panic!("{e}"));
+    let mut words = set.lexicon_words();
+    words.sort();
+    // Canonical forms and aliases of `@place`, and of a lexicon matched
+    // only inside next(…); not the words of lexicons read by cue() or
+    // lookup().
+    assert_eq!(words, ["临汾", "太原", "太原市", "项目"]);
+    // The cue lexicon still works as one.
+    let got = records(rules, "计划投资5亿元。", "fact");
+    assert_eq!(got[0].1["status"], json!("target"));
+    assert_eq!(got[0].1["whole"], json!("全国"));
+}
