@@ -1969,6 +1969,22 @@ fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> AnchorPlan {
     }
     let mut items = Vec::new();
     flatten(p, &mut items);
+    // A pattern that opens with a positive `next(…)` is anchored inside it
+    // when it can be: `next(han{2,4} @title_word) n:$person_name` is tried
+    // around each title word, not at every surname character. Every match
+    // starts where the lookahead's content matches, so its plan is sound
+    // for the whole pattern.
+    if let Some(PatKind::Look {
+        ahead: true,
+        negated: false,
+        node,
+    }) = items.first().map(|i| &i.kind)
+    {
+        let plan = anchor_plan(node, ac);
+        if !matches!(plan.0.as_slice(), [AnchorSource::Everywhere]) {
+            return plan;
+        }
+    }
     let mut back = (0u32, 0u32);
     for (i, item) in items.iter().enumerate() {
         if let Some(mut a) = anchors_of(item, ac) {

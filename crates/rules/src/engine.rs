@@ -1643,10 +1643,30 @@ impl<'a> Scratch<'a> {
                 break;
             }
             // The last one; at the same start the longer name wins (大庆油田
-            // over 大庆, 山东钢铁集团 over 山东).
-            let best = self
+            // over 大庆, 山东钢铁集团 over 山东). A place after 在 is where
+            // something happens, not who does it, unless no other name comes
+            // before it in its `；` clause (中国中车将在百色建设…, 山东省…在
+            // 受援地喀什投产项目174个; but 湖北…；在内蒙古库布其…13吉瓦).
+            let mut names: Vec<&Match> = self
                 .subject_names(st.sentences[back].span.start, end as u32, companies)
-                .max_by_key(|m| (m.start, m.end));
+                .collect();
+            names.sort_unstable_by_key(|m| (m.start, m.end));
+            // (In an earlier sentence the place after 在 is what the next
+            // one goes on about: 在山西转型综合改革示范区…。示范区已经云集了….)
+            let is_location =
+                |m: &Match| back == si && self.text[..m.start as usize].ends_with('在');
+            let best = names.last().map(|last| {
+                names
+                    .iter()
+                    .rev()
+                    .take_while(|m| {
+                        // Names may nest (山东 in 山东钢铁集团): no gap, no `；`.
+                        let gap = self.text.get(m.end as usize..last.start as usize);
+                        gap.is_none_or(|g| !g.contains(['；', ';']))
+                    })
+                    .find(|m| !is_location(m))
+                    .unwrap_or(last)
+            });
             if let Some(m) = best {
                 return self.match_name(m);
             }
