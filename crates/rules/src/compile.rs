@@ -194,6 +194,9 @@ pub(crate) struct Branch {
     /// The anchor element and what follows it, when the prefix can consume
     /// text: a hit where this cannot match starts no match.
     pub(crate) suffix: Option<Pat>,
+    /// Matches start where an anchor hit ends, not before it: the anchor
+    /// is the last element of a leading `prev(…)`.
+    pub(crate) at_end: bool,
 }
 
 /// A compiled rule.
@@ -981,7 +984,13 @@ impl Compiler {
         };
         let mut branches = Vec::new();
         for b in alts {
-            let (anchors, back, prefix, suffix) = anchor_plan(&b, ac);
+            let AnchorPlan {
+                anchors,
+                back,
+                prefix,
+                suffix,
+                at_end,
+            } = anchor_plan(&b, ac);
             if anchors
                 .iter()
                 .any(|a| matches!(a, AnchorSource::Everywhere))
@@ -1007,6 +1016,7 @@ impl Compiler {
                 back,
                 prefix,
                 suffix,
+                at_end,
             });
         }
         Some(CompiledRule {
@@ -1956,17 +1966,25 @@ fn find_capture_span(n: &Node, name: &str) -> Option<SrcSpan> {
 /// Chooses where a branch's candidates come from: the first element of its
 /// top-level sequence that the anchor scan can find, with the (bounded)
 /// length of what precedes it.
-type AnchorPlan = (Vec<AnchorSource>, (u32, u32), Vec<Pat>, Option<Pat>);
+struct AnchorPlan {
+    anchors: Vec<AnchorSource>,
+    back: (u32, u32),
+    prefix: Vec<Pat>,
+    suffix: Option<Pat>,
+    /// Matches start where an anchor hit ends (a leading `prev(…)`).
+    at_end: bool,
+}
+
+// Captures and nested sequences do not move positions: look through them.
+fn flatten<'p>(p: &'p Pat, out: &mut Vec<&'p Pat>) {
+    match &p.kind {
+        PatKind::Seq(items) => items.iter().for_each(|i| flatten(i, out)),
+        PatKind::Cap { node, .. } => flatten(node, out),
+        _ => out.push(p),
+    }
+}
 
 fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> AnchorPlan {
-    // Captures and nested sequences do not move positions: look through them.
-    fn flatten<'p>(p: &'p Pat, out: &mut Vec<&'p Pat>) {
-        match &p.kind {
-            PatKind::Seq(items) => items.iter().for_each(|i| flatten(i, out)),
-            PatKind::Cap { node, .. } => flatten(node, out),
-            _ => out.push(p),
-        }
-    }
     let mut items = Vec::new();
     flatten(p, &mut items);
     // A pattern that opens with a positive `next(…)` is anchored inside it
@@ -1981,20 +1999,35 @@ fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> AnchorPlan {
     }) = items.first().map(|i| &i.kind)
     {
         let plan = anchor_plan(node, ac);
-        if !matches!(plan.0.as_slice(), [AnchorSource::Everywhere]) {
+        if !matches!(plan.anchors.as_slice(), [AnchorSource::Everywhere]) {
             return plan;
+        }
+    }
+    // Likewise a pattern that opens with a positive `prev(…)` whose last
+    // element the scan can find: `prev(@title_word) n:$person_name` starts
+    // right where a title word ends.
+    if let Some(PatKind::Look {
+        ahead: false,
+        negated: false,
+        node,
+    }) = items.first().map(|i| &i.kind)
+    {
+        let mut inner = Vec::new();
+        flatten(node, &mut inner);
+        if let Some(anchors) = inner.last().and_then(|last| anchors_of(last, ac)) {
+            return AnchorPlan {
+                anchors: sorted_anchors(anchors),
+                back: (0, 0),
+                prefix: Vec::new(),
+                suffix: None,
+                at_end: true,
+            };
         }
     }
     let mut back = (0u32, 0u32);
     for (i, item) in items.iter().enumerate() {
-        if let Some(mut a) = anchors_of(item, ac) {
-            // Sorted ids: the engine tests hit patterns against them.
-            for src in &mut a {
-                if let AnchorSource::Automaton(ids) = src {
-                    ids.sort_unstable();
-                    ids.dedup();
-                }
-            }
+        if let Some(a) = anchors_of(item, ac) {
+            let a = sorted_anchors(a);
             let prefix: Vec<Pat> = items[..i].iter().map(|p| (*p).clone()).collect();
             // Only worth it when the prefix can consume text (several starts
             // per hit, a backwards search); a zero-width prefix would make
@@ -2010,14 +2043,37 @@ fn anchor_plan(p: &Pat, ac: &mut AcBuilder) -> AnchorPlan {
                     len,
                 }
             });
-            return (a, back, prefix, suffix);
+            return AnchorPlan {
+                anchors: a,
+                back,
+                prefix,
+                suffix,
+                at_end: false,
+            };
         }
         if item.len.1 > 64 {
             break;
         }
         back = (back.0 + item.len.0, back.1 + item.len.1);
     }
-    (vec![AnchorSource::Everywhere], (0, 0), Vec::new(), None)
+    AnchorPlan {
+        anchors: vec![AnchorSource::Everywhere],
+        back: (0, 0),
+        prefix: Vec::new(),
+        suffix: None,
+        at_end: false,
+    }
+}
+
+/// Sorted ids: the engine tests hit patterns against them.
+fn sorted_anchors(mut a: Vec<AnchorSource>) -> Vec<AnchorSource> {
+    for src in &mut a {
+        if let AnchorSource::Automaton(ids) = src {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+    }
+    a
 }
 
 fn anchors_of(p: &Pat, ac: &mut AcBuilder) -> Option<Vec<AnchorSource>> {

@@ -337,6 +337,14 @@ impl RuleSet {
             for a in &branch.anchors {
                 match a {
                     AnchorSource::Automaton(ids) => {
+                        // Where a hit starts, or (for `at_end`) ends.
+                        let pos = |h: &(u32, u32)| {
+                            if branch.at_end {
+                                h.1 + self.ac_strings[h.0 as usize].len() as u32
+                            } else {
+                                h.1
+                            }
+                        };
                         if ids.len() < starts_by_pattern.len() {
                             for id in ids {
                                 let i = starts_by_pattern.partition_point(|h| h.0 < *id);
@@ -344,7 +352,7 @@ impl RuleSet {
                                     starts_by_pattern[i..]
                                         .iter()
                                         .take_while(|h| h.0 == *id)
-                                        .map(|h| h.1),
+                                        .map(pos),
                                 );
                             }
                         } else {
@@ -352,19 +360,25 @@ impl RuleSet {
                                 starts_by_pattern
                                     .iter()
                                     .filter(|h| ids.binary_search(&h.0).is_ok())
-                                    .map(|h| h.1),
+                                    .map(pos),
                             );
                         }
                     }
-                    AnchorSource::Quantity => {
-                        anchor_pos.extend(s.quantities().iter().map(|q| q.start as u32))
-                    }
-                    AnchorSource::Period => {
-                        anchor_pos.extend(s.periods().iter().map(|p| p.start as u32))
-                    }
-                    AnchorSource::Ref(l) => {
-                        anchor_pos.extend(s.results[*l].iter().map(|m| m.start))
-                    }
+                    AnchorSource::Quantity => anchor_pos.extend(
+                        s.quantities()
+                            .iter()
+                            .map(|q| (if branch.at_end { q.end } else { q.start }) as u32),
+                    ),
+                    AnchorSource::Period => anchor_pos.extend(
+                        s.periods()
+                            .iter()
+                            .map(|p| (if branch.at_end { p.end } else { p.start }) as u32),
+                    ),
+                    AnchorSource::Ref(l) => anchor_pos.extend(
+                        s.results[*l]
+                            .iter()
+                            .map(|m| if branch.at_end { m.end } else { m.start }),
+                    ),
                     AnchorSource::Everywhere => {
                         for sent in &s.prepared.structure.sentences {
                             let r = sent.span.range();
@@ -1578,25 +1592,36 @@ impl<'a> Scratch<'a> {
 
     /// Whether a place at `start` is where something goes or comes from
     /// (从柬埔寨进口, 销往新加坡, 对接粤港澳大湾区) or a partner (与大湾区
-    ///共签约项目62个), not what a sentence is about.
+    /// 共签约项目62个), not what a sentence is about. A one-character marker
+    /// counts only as a word of its own: the 同 of 大同 or 共同, the 与 of
+    /// 参与 and the 自 of 亲自 are not prepositions.
     fn is_destination(&self, start: usize) -> bool {
-        const BEFORE: &[&str] = &[
-            "从",
-            "自",
-            "向",
-            "往",
-            "赴",
+        const MARKERS: &[&str] = &[
             "销往",
             "运往",
             "发往",
             "出口到",
             "对接",
             "融入",
+            "从",
+            "自",
+            "向",
+            "往",
+            "赴",
             "与",
             "同",
         ];
+        const WORDS_ENDING_IN_A_MARKER: &[&str] = &[
+            "大同", "共同", "不同", "协同", "合同", "如同", "连同", "赞同", "认同", "会同", "相同",
+            "陪同", "一同", "等同", "参与", "各自", "独自", "亲自", "擅自", "私自", "以往", "过往",
+            "来往", "服从", "无从", "方向", "一向", "偏向",
+        ];
         let before = &self.text[..start];
-        BEFORE.iter().any(|w| before.ends_with(w))
+        MARKERS.iter().any(|w| {
+            before.ends_with(w)
+                && (w.chars().count() > 1
+                    || !WORDS_ENDING_IN_A_MARKER.iter().any(|x| before.ends_with(x)))
+        })
     }
 
     /// A match's `canonical`, else its `name`, else its text.

@@ -103,6 +103,11 @@ fn named_subject_skips_partners_and_destinations() {
     // fall back on).
     assert_eq!(named("与临汾签约项目5亿元。"), [Value::Null]);
     assert_eq!(subject("与临汾签约项目5亿元。"), [Value::Null]);
+    // A one-character marker must be a word of its own: the 同 of 大同 or
+    // 共同 and the 与 of 参与 are not prepositions.
+    assert_eq!(named("大同钢铁集团营收5亿元。"), [json!("钢铁集团")]);
+    assert_eq!(named("共同钢铁集团营收5亿元。"), [json!("钢铁集团")]);
+    assert_eq!(named("参与临汾项目投资5亿元。"), [json!("临汾")]);
 }
 
 #[test]
