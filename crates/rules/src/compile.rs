@@ -1094,6 +1094,21 @@ impl Compiler {
                         Some(help.replace('@', "")),
                     );
                 }
+                // `previous("attr", "paragraph")`: the only scope there is.
+                if name == "previous"
+                    && let Some(Expr::Str(scope)) = args.get(1)
+                    && scope != "paragraph"
+                {
+                    self.diag(
+                        Severity::Error,
+                        "unknown-scope",
+                        pf.file,
+                        span.clone(),
+                        format!("`previous(…)` has no scope `{scope}`"),
+                        "called here",
+                        Some("write `\"paragraph\"` to look into earlier sentences of the paragraph, or leave it out".into()),
+                    );
+                }
                 // `nearest("label.attr=value", …)`: the labels must exist.
                 if name == "nearest" {
                     for a in args {
@@ -1127,7 +1142,28 @@ impl Compiler {
                 let root = parts[0].as_str();
                 if captures.iter().any(|c| c == root) {
                     used.insert(root.to_string());
-                } else if !crate::expr::CONTEXT_ROOTS.contains(&root) {
+                } else if let Some((_, fields)) =
+                    crate::expr::CONTEXT_FIELDS.iter().find(|(r, _)| *r == root)
+                {
+                    // `sentence.named_subjcet` would otherwise read the
+                    // sentence's text.
+                    let field = parts.get(1).map(String::as_str);
+                    if parts.len() > 2 || field.is_some_and(|f| !fields.contains(&f)) {
+                        let written = parts[1..].join(".");
+                        self.diag(
+                            Severity::Error,
+                            "unknown-field",
+                            pf.file,
+                            span.clone(),
+                            format!("`{root}` has no field `{written}`"),
+                            "unknown field",
+                            Some(match did_you_mean(&written, fields.iter().copied()) {
+                                Some(s) => format!("did you mean `{root}.{s}`?"),
+                                None => format!("fields of `{root}`: {}", fields.join(", ")),
+                            }),
+                        );
+                    }
+                } else {
                     let cands: Vec<&str> = captures
                         .iter()
                         .map(String::as_str)

@@ -68,6 +68,18 @@ pub const FUNCTIONS: &[&str] = &[
 /// Names an expression path may start with besides the rule's captures.
 pub const CONTEXT_ROOTS: &[&str] = &["article", "section", "sentence", "match"];
 
+/// The fields each context name has (`sentence.subject`); a path with any
+/// other is an `unknown-field` error, not a silent fallback.
+pub const CONTEXT_FIELDS: &[(&str, &[&str])] = &[
+    (
+        "article",
+        &["subject", "named_subject", "subject_kind", "title", "index"],
+    ),
+    ("section", &["head"]),
+    ("sentence", &["text", "subject", "named_subject", "period"]),
+    ("match", &["text"]),
+];
+
 /// Context for evaluating one rule's emission.
 pub(crate) struct EvalCtx<'s, 'a> {
     pub(crate) scratch: &'s Scratch<'a>,

@@ -300,3 +300,30 @@ rule n {
     assert_eq!(got[0].1["status"], json!("target"));
     assert_eq!(got[0].1["whole"], json!("全国"));
 }
+
+#[test]
+fn a_misspelt_context_field_or_scope_is_an_error() {
+    let err = tiqu_rules::compile_str(
+        "t.rules",
+        "rule a { match: q:qty emit fact { s: sentence.named_subjcet, v: q.value } }",
+    )
+    .unwrap_err();
+    let d = &err.diagnostics[0];
+    assert_eq!(d.code, "unknown-field");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("did you mean `sentence.named_subject`?")
+    );
+    let err = tiqu_rules::compile_str(
+        "t.rules",
+        "rule a { match: q:qty emit fact { i: previous(\"indicator\", \"paragraphs\"), v: q.value } }",
+    )
+    .unwrap_err();
+    assert_eq!(err.diagnostics[0].code, "unknown-scope");
+    // The fields that exist compile, bare roots too.
+    tiqu_rules::compile_str(
+        "t.rules",
+        "rule a { match: q:qty emit fact { a: sentence, b: sentence.period, c: article.named_subject, d: section.head, e: match.text, f: previous(\"x\", \"paragraph\"), v: q.value } }",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
