@@ -1678,8 +1678,17 @@ impl<'a> Scratch<'a> {
             names.sort_unstable_by_key(|m| (m.start, m.end));
             // (In an earlier sentence the place after 在 is what the next
             // one goes on about: 在山西转型综合改革示范区…。示范区已经云集了….)
-            let is_location =
-                |m: &Match| back == si && self.text[..m.start as usize].ends_with('在');
+            let is_location = |m: &Match| {
+                // 在 right before it, or a few characters before (在受援地
+                // 喀什), and not the 在 of 现在, 存在, 所在, 实在.
+                let before = &self.text[..m.start as usize];
+                back == si
+                    && before.char_indices().rev().take(5).any(|(i, c)| {
+                        c == '在'
+                            && !before[..i].ends_with(['现', '存', '所', '实'])
+                            && before[i..].chars().all(tiqu_text::chars::is_han)
+                    })
+            };
             let best = names.last().map(|last| {
                 names
                     .iter()
