@@ -494,8 +494,10 @@ impl EvalCtx<'_, '_> {
             }
         }
         let list = text[ls..le].trim();
+        // No list of its own (…分别增长5.4%、3.2%，比8月份分别加快0.9、1.1
+        // 个百分点): the figures are those of the list just before.
         if list.is_empty() {
-            return None;
+            return self.item_after_earlier("", n, k, ls);
         }
         let mut items: Vec<&str> = list.split('、').map(str::trim).collect();
         // 消费、投资和净出口 / 农业和工业科研成果转化率: split at 和, 及, 与
