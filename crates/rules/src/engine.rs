@@ -1704,8 +1704,59 @@ impl<'a> Scratch<'a> {
             if let Some(m) = best {
                 return self.match_name(m);
             }
+            if back == si
+                && let Some(zone) = self.zone_anaphor(si, pos)
+            {
+                return zone;
+            }
         }
         Value::Null
+    }
+
+    /// A zone named by its kind alone at the start of a clause before `pos`
+    /// in sentence `si` (目前，高新区内已建成…) is the zone named last before
+    /// that sentence in the article: in a story that moves from 天津高新区
+    /// to 石家庄高新区, 高新区内 is the latter.
+    fn zone_anaphor(&self, si: usize, pos: usize) -> Option<Value> {
+        const KINDS: &[&str] = &[
+            "高新区",
+            "开发区",
+            "经开区",
+            "示范区",
+            "新区",
+            "园区",
+            "合作区",
+        ];
+        let st = &self.prepared.structure;
+        let sent = st.sentences[si];
+        let before = &self.text[sent.span.start as usize..pos];
+        let zones = &self.results[self.set.label_id("zone")?];
+        // The kind word opens its clause (目前，高新区内…): after a word it
+        // is a class (全市9家工业类开发区, 该市开发区), not one zone.
+        let bare = KINDS.iter().any(|k| {
+            before.match_indices(k).any(|(i, _)| {
+                let at = sent.span.start as usize + i;
+                let opens_clause = before[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| matches!(c, '，' | '：' | ',' | ':'));
+                opens_clause
+                    && !zones
+                        .iter()
+                        .any(|z| (z.start as usize) <= at && at < z.end as usize)
+            })
+        });
+        if !bare {
+            return None;
+        }
+        let article_start = sent
+            .article
+            .map_or(0, |a| st.articles[a as usize].span.start);
+        zones
+            .iter()
+            .filter(|z| z.start >= article_start && z.end <= sent.span.start)
+            .max_by_key(|z| (z.start, z.end))
+            .map(|z| self.match_name(z))
     }
 
     /// A period's text together with the date that glosses it in brackets,

@@ -327,3 +327,18 @@ fn a_misspelt_context_field_or_scope_is_an_error() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn a_zone_named_by_its_kind_alone_is_the_last_zone_named() {
+    // The article has a subject of its own (its title), so nothing carries
+    // over from earlier sentences; a clause that opens with the bare kind
+    // word (经开区内…) means the zone named last before it.
+    let text = "临汾开发区\n临汾开发区开工。吕梁经开区签约。目前，经开区内投资5亿元。";
+    assert_eq!(named(text), [json!("吕梁经开区")]);
+    // After a word the kind is a class of zones, not one (全市经开区).
+    let text = "临汾开发区\n吕梁经开区签约。目前，全市经开区投资5亿元。";
+    assert_eq!(named(text), [Value::Null]);
+    // Only zones named before the sentence count.
+    let text = "临汾开发区\n目前，经开区内投资5亿元。";
+    assert_eq!(named(text), [json!("临汾开发区")]);
+}
