@@ -1122,14 +1122,7 @@ impl Compiler {
                                 span.clone(),
                                 format!("unknown label `{label}` in `nearest(…)`"),
                                 "called here",
-                                Some(format!(
-                                    "labels: {}",
-                                    ctx.labels
-                                        .iter()
-                                        .map(|l| l.name.as_str())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                )),
+                                Some(format!("labels: {}", label_list(ctx.labels))),
                             );
                         }
                     }
@@ -1759,14 +1752,7 @@ impl ResolveCtx<'_> {
             .chain(self.rule_ids.iter().map(|(x, _, _)| x.as_str()));
         Err(match did_you_mean(name, cands) {
             Some(s) => format!("did you mean `&{s}`?"),
-            None => format!(
-                "labels: {}",
-                self.labels
-                    .iter()
-                    .map(|l| l.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            None => format!("labels: {}", label_list(self.labels)),
         })
     }
 }
@@ -1949,6 +1935,15 @@ fn uses_path(e: &Expr, root: &str, field: &str) -> bool {
         Expr::Coalesce(items) => items.iter().any(|a| uses_path(a, root, field)),
         _ => false,
     }
+}
+
+/// The labels' names, for a hint.
+fn label_list(labels: &[Label]) -> String {
+    labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Marks the lexicons `p` matches (`@name`).

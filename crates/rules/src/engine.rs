@@ -334,16 +334,14 @@ impl RuleSet {
         let rule = &self.rules[rid];
         for branch in &rule.branches {
             let mut anchor_pos: Vec<u32> = Vec::new();
+            // Where an anchor hit starts, or (for `at_end`) ends.
+            let at = |start: usize, end: usize| (if branch.at_end { end } else { start }) as u32;
             for a in &branch.anchors {
                 match a {
                     AnchorSource::Automaton(ids) => {
-                        // Where a hit starts, or (for `at_end`) ends.
                         let pos = |h: &(u32, u32)| {
-                            if branch.at_end {
-                                h.1 + self.ac_strings[h.0 as usize].len() as u32
-                            } else {
-                                h.1
-                            }
+                            let len = self.ac_strings[h.0 as usize].len();
+                            at(h.1 as usize, h.1 as usize + len)
                         };
                         if ids.len() < starts_by_pattern.len() {
                             for id in ids {
@@ -364,20 +362,16 @@ impl RuleSet {
                             );
                         }
                     }
-                    AnchorSource::Quantity => anchor_pos.extend(
-                        s.quantities()
-                            .iter()
-                            .map(|q| (if branch.at_end { q.end } else { q.start }) as u32),
-                    ),
-                    AnchorSource::Period => anchor_pos.extend(
-                        s.periods()
-                            .iter()
-                            .map(|p| (if branch.at_end { p.end } else { p.start }) as u32),
-                    ),
+                    AnchorSource::Quantity => {
+                        anchor_pos.extend(s.quantities().iter().map(|q| at(q.start, q.end)))
+                    }
+                    AnchorSource::Period => {
+                        anchor_pos.extend(s.periods().iter().map(|p| at(p.start, p.end)))
+                    }
                     AnchorSource::Ref(l) => anchor_pos.extend(
                         s.results[*l]
                             .iter()
-                            .map(|m| if branch.at_end { m.end } else { m.start }),
+                            .map(|m| at(m.start as usize, m.end as usize)),
                     ),
                     AnchorSource::Everywhere => {
                         for sent in &s.prepared.structure.sentences {

@@ -2,21 +2,16 @@
 //! `rewrite`, `prefix_lookup`, `known`, `number`, `article_has`, and the
 //! checker's lexicon-name check for them.
 
+mod common;
+
 use serde_json::{Value, json};
 use tiqu_rules::compile_str;
-use tiqu_text::Prepared;
 
+/// (matched text, attributes) of every record.
 fn attrs(rules: &str, text: &str) -> Vec<(String, Value)> {
-    let set = compile_str("t.rules", rules).unwrap_or_else(|e| panic!("{e}"));
-    let p = Prepared::new(text);
-    set.run(&p, None)
+    common::run(rules, text)
         .into_iter()
-        .map(|m| {
-            (
-                p.normalized.text[m.start as usize..m.end as usize].to_string(),
-                Value::Object(m.attrs),
-            )
-        })
+        .map(|(_, t, a)| (t, a))
         .collect()
 }
 

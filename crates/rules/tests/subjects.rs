@@ -3,23 +3,18 @@
 //! the length limit of context patterns; which lexicons go into the
 //! segmenter's dictionary (`lexicon_words`).
 
+mod common;
+
 use serde_json::{Value, json};
 use tiqu_rules::compile_str;
 use tiqu_text::Prepared;
 
 /// The records of `label`, as (matched text, attributes), in text order.
 fn records(rules: &str, text: &str, label: &str) -> Vec<(String, Value)> {
-    let set = compile_str("t.rules", rules).unwrap_or_else(|e| panic!("{e}"));
-    let p = Prepared::new(text);
-    set.run(&p, None)
+    common::run(rules, text)
         .into_iter()
-        .filter(|m| set.labels[m.label].name == label)
-        .map(|m| {
-            (
-                p.normalized.text[m.start as usize..m.end as usize].to_string(),
-                Value::Object(m.attrs),
-            )
-        })
+        .filter(|(l, _, _)| l == label)
+        .map(|(_, t, a)| (t, a))
         .collect()
 }
 
