@@ -57,8 +57,30 @@ struct Ann {
     label: String,
     start: usize,
     end: usize,
-    text: String,
     attrs: serde_json::Map<String, Value>,
+    /// The rule that produced a prediction (empty for gold annotations).
+    rule: String,
+}
+
+/// The annotation in its surroundings, span in 【】, for `--show`.
+fn in_context(text: &str, a: &Ann) -> String {
+    const AROUND: usize = 24;
+    let chars: Vec<char> = text.chars().collect();
+    let (start, end) = (a.start.min(chars.len()), a.end.min(chars.len()));
+    let flat =
+        |s: &[char]| -> String { s.iter().map(|&c| if c == '\n' { '⏎' } else { c }).collect() };
+    let before = &chars[start.saturating_sub(AROUND)..start];
+    let after = &chars[end..(end + AROUND).min(chars.len())];
+    let mut s = format!(
+        "…{}【{}】{}…",
+        flat(before),
+        flat(&chars[start..end]),
+        flat(after)
+    );
+    if !a.rule.is_empty() {
+        s.push_str(&format!("  [{}]", a.rule));
+    }
+    s
 }
 
 fn load_gold(path: &Path) -> Result<Vec<GoldDoc>> {
@@ -95,8 +117,8 @@ fn load_gold(path: &Path) -> Result<Vec<GoldDoc>> {
                             label: x["label"].as_str().unwrap_or("").to_string(),
                             start: x["start"].as_u64().unwrap_or(0) as usize,
                             end: x["end"].as_u64().unwrap_or(0) as usize,
-                            text: x["text"].as_str().unwrap_or("").to_string(),
                             attrs: x["attrs"].as_object().cloned().unwrap_or_default(),
+                            rule: String::new(),
                         })
                         .collect()
                 })
@@ -131,8 +153,8 @@ fn predictions(args: &EvalArgs, gold: &[GoldDoc]) -> Result<Vec<Vec<Ann>>, ExitC
                     label: r["label"].as_str().unwrap_or("").to_string(),
                     start: r["start"].as_u64().unwrap_or(0) as usize,
                     end: r["end"].as_u64().unwrap_or(0) as usize,
-                    text: r["text"].as_str().unwrap_or("").to_string(),
                     attrs: r["attrs"].as_object().cloned().unwrap_or_default(),
+                    rule: r["rule"].as_str().unwrap_or("").to_string(),
                 });
         }
         return Ok(gold
@@ -183,8 +205,8 @@ fn predictions(args: &EvalArgs, gold: &[GoldDoc]) -> Result<Vec<Vec<Ann>>, ExitC
                         label: set.labels[m.label].name.clone(),
                         start: o.char_start,
                         end: o.char_end,
-                        text: g.text[o.byte_start..o.byte_end].to_string(),
                         attrs: m.attrs,
+                        rule: set.rules[m.rule].id.clone(),
                     }
                 })
                 .collect()
@@ -302,10 +324,13 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                                     && !ps_.is_empty()
                                     && (gs_.contains(&ps_) || ps_.contains(&gs_)));
                             if !lenient {
-                                wrong_attrs
-                                    .entry(format!("{label}.{f}"))
-                                    .or_default()
-                                    .push(format!("{:?}: gold {:?}, got {:?}", a.text, gs_, ps_));
+                                wrong_attrs.entry(format!("{label}.{f}")).or_default().push(
+                                    format!(
+                                        "{}: gold {gs_:?}, got {ps_:?}\n      {}",
+                                        g.doc,
+                                        in_context(&g.text, p)
+                                    ),
+                                );
                             }
                             let s = attrs.entry((label.clone(), (*f).to_string())).or_default();
                             s.total += 1;
@@ -313,18 +338,20 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                             s.exact += usize::from(exact);
                         }
                     }
-                    None => misses
-                        .entry(label.clone())
-                        .or_default()
-                        .push(format!("{}: {:?}", g.doc, a.text)),
+                    None => misses.entry(label.clone()).or_default().push(format!(
+                        "{}: {}",
+                        g.doc,
+                        in_context(&g.text, a)
+                    )),
                 }
             }
             for (i, p) in pl.iter().enumerate() {
                 if !used[i] {
-                    false_alarms
-                        .entry(label.clone())
-                        .or_default()
-                        .push(format!("{}: {:?}", g.doc, p.text));
+                    false_alarms.entry(label.clone()).or_default().push(format!(
+                        "{}: {}",
+                        g.doc,
+                        in_context(&g.text, p)
+                    ));
                 }
             }
         }

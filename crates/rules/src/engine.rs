@@ -1500,9 +1500,23 @@ impl<'a> Scratch<'a> {
 
     /// What `article.named_subject` reads: the first zone, place or company
     /// the rules found in the article's title (山西中部城市群今年首批183个重大
-    /// 项目集中开工); at the same start the longer name wins.
+    /// 项目集中开工), or in an article without a title, in its lead paragraph
+    /// (央视网消息（新闻联播）：党的十八大以来，习近平总书记先后三次到山西考察
+    /// 调研…); at the same start the longer name wins.
     fn article_named_subject(&self, a: &tiqu_text::Article) -> Value {
+        let lead = || {
+            let p = self
+                .prepared
+                .normalized
+                .paragraphs
+                .get(a.paragraphs.0 as usize)?;
+            Some(tiqu_text::Span {
+                start: p.start,
+                end: p.end,
+            })
+        };
         a.title
+            .or_else(lead)
             .and_then(|t| {
                 self.subject_names(t.start, t.end, true)
                     .min_by_key(|m| (m.start, std::cmp::Reverse(m.end)))

@@ -450,11 +450,14 @@ impl EvalCtx<'_, '_> {
         let (ss, se) = (sent.start as usize, sent.end as usize);
         let is_stop =
             |c: char| matches!(c, '，' | '。' | '；' | '：' | ',' | ';' | ':' | '！' | '？');
-        let fb = ss + text[ss..at].rfind("分别")?;
+        let Some(fb) = text[ss..at]
+            .rfind("分别")
+            .map(|i| ss + i)
+            .filter(|&fb| !text[fb + "分别".len()..at].contains(is_stop))
+        else {
+            return self.bare_figure_list(at, ss, se, is_stop);
+        };
         let after = fb + "分别".len();
-        if text[after..at].contains(is_stop) {
-            return None;
-        }
         // The figures of the list: from 分别 to the end of its clause.
         let stop = text[after..se].find(is_stop).map_or(se, |i| after + i);
         let qs = self.scratch.quantities();
@@ -546,6 +549,46 @@ impl EvalCtx<'_, '_> {
         } else {
             Some(item.to_string())
         }
+    }
+
+    /// Figures coordinated by `、`/`和` in a clause that names nothing but
+    /// the change (…分别增长42%和37.1%，年均增长9.2%、8.2%): like a second
+    /// `分别`, they pair with the figures of the list just before.
+    fn bare_figure_list(
+        &self,
+        at: usize,
+        ss: usize,
+        se: usize,
+        is_stop: impl Fn(char) -> bool,
+    ) -> Option<String> {
+        const CHANGE_ONLY: &[&str] = &[
+            "年均", "同比", "平均", "实际", "名义", "增长", "下降", "增加", "减少", "提高", "降低",
+            "上升", "回落", "均", "为", "达到", "达", "了",
+        ];
+        let text = self.scratch.text;
+        let cs = text[ss..at].rfind(&is_stop).map_or(ss, |i| {
+            ss + i + text[ss + i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let ce = text[at..se].find(&is_stop).map_or(se, |i| at + i);
+        let qs: Vec<_> = self
+            .scratch
+            .quantities()
+            .iter()
+            .filter(|q| q.start >= cs && q.end <= ce)
+            .collect();
+        let (first, n) = (qs.first()?, qs.len());
+        let k = qs.iter().take_while(|q| q.start < at).count();
+        let coordinated = qs
+            .windows(2)
+            .all(|w| matches!(text[w[0].end..w[1].start].trim(), "、" | "和" | "及"));
+        let mut prefix = text[cs..first.start].trim();
+        while let Some(w) = CHANGE_ONLY.iter().find(|w| prefix.starts_with(*w)) {
+            prefix = &prefix[w.len()..];
+        }
+        if n < 2 || k >= n || !coordinated || !prefix.is_empty() || cs == ss {
+            return None;
+        }
+        self.item_after_earlier("", n, k, cs)
     }
 
     /// One word before `分别` and several figures after it: the word is

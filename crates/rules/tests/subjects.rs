@@ -118,10 +118,11 @@ fn at_the_same_start_the_longer_name_wins() {
 fn named_subject_carries_over_the_paragraph_only_without_an_article_subject() {
     // No title, no byline, no 市/县/开发区 in the lead: the article has no
     // subject, so the one named in the earlier sentence carries over.
+    // (Without a title, article.named_subject is the lead's first name.)
     let text = "广西开展攻坚。全年新增投资5亿元。";
     assert_eq!(
         subjects(text),
-        [(json!("广西"), json!("广西"), Value::Null)]
+        [(json!("广西"), json!("广西"), json!("广西"))]
     );
     // It carries over until another is named.
     assert_eq!(
@@ -172,9 +173,22 @@ fn article_named_subject_is_the_first_name_in_the_title() {
     // A partner after 与 in the title is skipped.
     assert_eq!(with_title("钢铁集团与太原合作")[0].2, json!("钢铁集团"));
     assert_eq!(with_title("与太原合作项目开工")[0].2, Value::Null);
-    // A title that names nothing, and no title at all.
+    // A title that names nothing.
     assert_eq!(with_title("重大项目集中开工")[0].2, Value::Null);
-    assert_eq!(subjects(BODY)[0].2, Value::Null);
+}
+
+#[test]
+fn article_named_subject_without_a_title_is_the_first_name_in_the_lead() {
+    // No title: the first name in the article's first paragraph, for
+    // figures in any later paragraph.
+    let text = "央视网消息：党的十八大以来，总书记三次到吕梁考察调研。\n今年新增投资5亿元。";
+    assert!(Prepared::new(text).structure.articles[0].title.is_none());
+    assert_eq!(subjects(text)[0].2, json!("吕梁"));
+    // The lead names nothing: nothing.
+    assert_eq!(
+        subjects("今年以来各地加快推进建设。\n今年新增投资5亿元。")[0].2,
+        Value::Null
+    );
 }
 
 #[test]
