@@ -1541,11 +1541,30 @@ impl<'a> Scratch<'a> {
             results.iter().filter(move |m| {
                 m.start >= from
                     && m.end <= to
-                    && (name != "org"
-                        || m.attrs.get("kind").and_then(Value::as_str) == Some("company"))
+                    && (name != "org" || self.org_can_be_subject(m))
                     && !self.is_destination(m.start as usize)
             })
         })
+    }
+
+    /// Companies, army units, and the forest farms, universities and
+    /// institutes of one place (塞罕坝机械林场) are what a figure can be
+    /// about; government bodies, national bodies (中国电力企业联合会的最新
+    /// 数据显示) and alliances or associations (…党建联盟及两个专业镇企业
+    /// 联盟) are where a figure comes from or who talks about it.
+    fn org_can_be_subject(&self, m: &Match) -> bool {
+        match m.attrs.get("kind").and_then(Value::as_str) {
+            Some("company" | "army") => true,
+            Some("association") => {
+                let name = &self.text[m.start as usize..m.end as usize];
+                const NATIONAL: &[&str] = &["中国", "全国", "国际", "世界", "亚洲"];
+                const UNITS: &[&str] =
+                    &["林场", "农场", "牧场", "大学", "学院", "研究院", "研究所"];
+                !NATIONAL.iter().any(|w| name.starts_with(w))
+                    && UNITS.iter().any(|w| name.ends_with(w))
+            }
+            _ => false,
+        }
     }
 
     pub(crate) fn section_field(&self, pos: usize, field: &str) -> Value {
@@ -1712,10 +1731,31 @@ impl<'a> Scratch<'a> {
             if let Some(m) = best {
                 return self.match_name(m);
             }
-            if back == si
-                && let Some(zone) = self.zone_anaphor(si, pos)
-            {
-                return zone;
+            if back == si {
+                if let Some(zone) = self.zone_anaphor(si, pos) {
+                    return zone;
+                }
+                // Nothing named before the figure: a name later in its
+                // clause, up to a `、` (…等14项重点项目落地西宁; not 由3年
+                // 延长至5年、支持澳门投资者…), unless the whole country is
+                // named before it (全国15个省（区、市）及新疆…).
+                let sent = st.sentences[si];
+                let clause = st.clauses[sent.clauses.0 as usize..sent.clauses.1 as usize]
+                    .iter()
+                    .find(|c| c.span.start as usize <= pos && pos < c.span.end as usize)
+                    .map_or(sent.span, |c| c.span);
+                let (cs, ce) = (clause.start as usize, (clause.end as usize).max(end));
+                let national = ["全国", "我国", "全省", "全市"]
+                    .iter()
+                    .any(|w| self.text[cs..pos].contains(w));
+                let upto = self.text[end..ce].find('、').map_or(ce, |i| end + i);
+                if !national
+                    && let Some(m) = self
+                        .subject_names(end as u32, upto as u32, companies)
+                        .min_by_key(|m| (m.start, std::cmp::Reverse(m.end)))
+                {
+                    return self.match_name(m);
+                }
             }
         }
         Value::Null

@@ -42,6 +42,7 @@ rule place { match: p:@place emit place { name: canon(p) } }
 rule zone { match: z:(临汾开发区 | 吕梁经开区) emit zone { name: text(z) } }
 rule company { match: o:(han{2} 集团 | 大庆油田) emit org { kind: "company" } }
 rule bureau { match: o:(han{2} 统计局) emit org { kind: "government" } }
+rule association { match: o:(han{2} (林场 | 联合会 | 联盟)) emit org { kind: "association" } }
 "#;
 
 /// (named_subject, subject, article.named_subject) of each figure.
@@ -350,4 +351,31 @@ fn a_zone_named_by_its_kind_alone_is_the_last_zone_named() {
     // Only zones named before the sentence count.
     let text = "临汾开发区\n目前，经开区内投资5亿元。";
     assert_eq!(named(text), [json!("临汾开发区")]);
+}
+
+#[test]
+fn forest_farms_are_subjects_national_bodies_and_alliances_are_not() {
+    assert_eq!(named("溪水林场今年投资5亿元。"), [json!("溪水林场")]);
+    // Where the figure comes from, or a body that talks about it.
+    assert_eq!(
+        named("中国电力联合会数据显示，全年投资5亿元。"),
+        [Value::Null]
+    );
+    assert_eq!(named("成立党建联盟，全年投资5亿元。"), [Value::Null]);
+}
+
+#[test]
+fn a_name_after_the_figure_counts_when_none_comes_before() {
+    // In the figure's clause, when nothing is named before it.
+    assert_eq!(named("共5亿元的重点项目落地吕梁。"), [json!("吕梁")]);
+    // A name before it still wins.
+    assert_eq!(named("临汾共5亿元的重点项目落地吕梁。"), [json!("临汾")]);
+    // Not past a `、` or into the next clause.
+    assert_eq!(
+        named("补贴由3亿元增至5亿元、支持吕梁企业发展。"),
+        [Value::Null, Value::Null]
+    );
+    assert_eq!(named("共5亿元，吕梁也有项目。"), [Value::Null]);
+    // Not when the whole country is named before it.
+    assert_eq!(named("全国共5亿元的项目落地吕梁。"), [Value::Null]);
 }
