@@ -1774,6 +1774,9 @@ impl<'a> Scratch<'a> {
             "新区",
             "园区",
             "合作区",
+            "这里",
+            "该区",
+            "该园区",
         ];
         let st = &self.prepared.structure;
         let sent = st.sentences[si];

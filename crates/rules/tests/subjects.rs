@@ -351,6 +351,12 @@ fn a_zone_named_by_its_kind_alone_is_the_last_zone_named() {
     // Only zones named before the sentence count.
     let text = "临汾开发区\n目前，经开区内投资5亿元。";
     assert_eq!(named(text), [json!("临汾开发区")]);
+    // 这里 opening a clause is the zone named last, in any earlier paragraph.
+    let text = "临汾开发区\n吕梁经开区签约。\n现在，这里已完成投资5亿元。";
+    assert_eq!(named(text), [json!("吕梁经开区")]);
+    // Not 这里 inside a clause.
+    let text = "临汾开发区\n吕梁经开区签约。\n现在，企业在这里投资5亿元。";
+    assert_eq!(named(text), [Value::Null]);
 }
 
 #[test]
