@@ -1728,6 +1728,16 @@ impl<'a> Scratch<'a> {
                     .find(|m| !is_location(m))
                     .unwrap_or(last)
             });
+            // A name inside a longer one is part of it: 厦门 in 福建自贸区
+            // 厦门片区.
+            let best = best.map(|b| {
+                names
+                    .iter()
+                    .filter(|m| m.start <= b.start && b.end <= m.end)
+                    .max_by_key(|m| m.end - m.start)
+                    .copied()
+                    .unwrap_or(b)
+            });
             if let Some(m) = best {
                 return self.match_name(m);
             }
@@ -1762,9 +1772,10 @@ impl<'a> Scratch<'a> {
     }
 
     /// A zone named by its kind alone at the start of a clause before `pos`
-    /// in sentence `si` (目前，高新区内已建成…) is the zone named last before
-    /// that sentence in the article: in a story that moves from 天津高新区
-    /// to 石家庄高新区, 高新区内 is the latter.
+    /// in sentence `si` (目前，高新区内已建成…; 现在，这里已引进…), or by its
+    /// kind after a pointer word (这座产业园, 整个园区), is the zone named
+    /// last before that sentence in the article: in a story that moves from
+    /// 天津高新区 to 石家庄高新区, 高新区内 is the latter.
     fn zone_anaphor(&self, si: usize, pos: usize) -> Option<Value> {
         const KINDS: &[&str] = &[
             "高新区",
@@ -1772,32 +1783,39 @@ impl<'a> Scratch<'a> {
             "经开区",
             "示范区",
             "新区",
+            "产业园",
             "园区",
             "合作区",
             "这里",
             "该区",
-            "该园区",
         ];
+        // Words that point at one zone already named: 这座产业园, 整个园区.
+        const POINTERS: &[&str] = &["这座", "这个", "该", "整个", "这一"];
         let st = &self.prepared.structure;
         let sent = st.sentences[si];
-        let before = &self.text[sent.span.start as usize..pos];
+        let (ss, se) = (sent.span.start as usize, sent.span.end as usize);
         let zones = &self.results[self.set.label_id("zone")?];
-        // The kind word opens its clause (目前，高新区内…): after a word it
-        // is a class (全市9家工业类开发区, 该市开发区), not one zone.
-        let bare = KINDS.iter().any(|k| {
-            before.match_indices(k).any(|(i, _)| {
-                let at = sent.span.start as usize + i;
-                let opens_clause = before[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| matches!(c, '，' | '：' | ',' | ':'));
-                opens_clause
+        // The kind word opens its clause before the figure (目前，高新区内…),
+        // or a pointer word comes right before it anywhere in the sentence
+        // (焦炉煤气是这座产业园每年…的副产品): after any other word it is a
+        // class (全市9家工业类开发区, 该市开发区), not one zone.
+        let refers = KINDS.iter().any(|k| {
+            self.text[ss..se].match_indices(k).any(|(i, _)| {
+                let at = ss + i;
+                let prefix = &self.text[ss..at];
+                let opens_clause = at < pos
+                    && prefix
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| matches!(c, '，' | '：' | ',' | ':'));
+                let pointed = POINTERS.iter().any(|p| prefix.ends_with(p));
+                (opens_clause || pointed)
                     && !zones
                         .iter()
                         .any(|z| (z.start as usize) <= at && at < z.end as usize)
             })
         });
-        if !bare {
+        if !refers {
             return None;
         }
         let article_start = sent

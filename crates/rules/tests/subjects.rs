@@ -107,6 +107,20 @@ fn named_subject_skips_partners_and_destinations() {
 }
 
 #[test]
+fn a_name_inside_a_longer_one_is_part_of_it() {
+    // 吕梁 sits inside the zone 临汾开发区吕梁: the zone, not the place.
+    let rules = SUBJECTS.replace(
+        "z:(临汾开发区 | 吕梁经开区)",
+        "z:(临汾开发区 | 吕梁经开区 | 临汾开发区吕梁片区)",
+    );
+    let got: Vec<Value> = records(&rules, "在临汾开发区吕梁片区，企业投资5亿元。", "fact")
+        .into_iter()
+        .map(|(_, a)| a["named"].clone())
+        .collect();
+    assert_eq!(got, [json!("临汾开发区吕梁片区")]);
+}
+
+#[test]
 fn at_the_same_start_the_longer_name_wins() {
     let got = subjects("大庆油田产值5亿元。");
     // 大庆油田 (a company) over 大庆 (a place) for named_subject …
@@ -356,6 +370,12 @@ fn a_zone_named_by_its_kind_alone_is_the_last_zone_named() {
     assert_eq!(named(text), [json!("吕梁经开区")]);
     // Not 这里 inside a clause.
     let text = "临汾开发区\n吕梁经开区签约。\n现在，企业在这里投资5亿元。";
+    assert_eq!(named(text), [Value::Null]);
+    // A pointer word before the kind, anywhere in the sentence.
+    let text = "临汾开发区\n吕梁经开区签约。\n共5亿元资金投向这座园区。";
+    assert_eq!(named(text), [json!("吕梁经开区")]);
+    // A class after another word is not one zone.
+    let text = "临汾开发区\n吕梁经开区签约。\n共5亿元资金投向全市园区。";
     assert_eq!(named(text), [Value::Null]);
 }
 
