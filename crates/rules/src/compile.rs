@@ -161,6 +161,8 @@ pub(crate) enum TokPred {
     WordRe(Regex),
     PosIs(String),
     PosRe(Regex),
+    /// In the segmenter's dictionary (`dict=yes`) or not (`dict=no`).
+    InDict(bool),
     Not(Box<TokPred>),
 }
 
@@ -827,7 +829,7 @@ impl Compiler {
                 });
             }
             // `sentence.subject` reads the zone and place results (and
-            // `sentence.named_subject` the org results too),
+            // `sentence.named_subject` the org and project results too),
             // `nearest("org", …)` the labels it names.
             let mut read: Vec<String> = Vec::new();
             for (_, e) in &r.emit {
@@ -837,7 +839,11 @@ impl Compiler {
                 if uses_path(e, "sentence", "named_subject")
                     || uses_path(e, "article", "named_subject")
                 {
-                    read.extend(["zone".to_string(), "place".to_string(), "org".to_string()]);
+                    read.extend(
+                        ["zone", "place", "org", "project"]
+                            .iter()
+                            .map(|l| l.to_string()),
+                    );
                 }
                 nearest_labels(e, &mut read);
             }
@@ -1445,6 +1451,21 @@ impl Compiler {
                     let p = match (a.key.as_str(), a.regex) {
                         ("word", false) => Some(TokPred::WordIs(normalize_term(&a.value))),
                         ("pos", false) => Some(TokPred::PosIs(a.value.clone())),
+                        ("dict", false) if matches!(a.value.as_str(), "yes" | "no") => {
+                            Some(TokPred::InDict(a.value == "yes"))
+                        }
+                        ("dict", _) => {
+                            self.diag(
+                                Severity::Error,
+                                "bad-token-predicate",
+                                pf.file,
+                                a.span.clone(),
+                                format!("`dict` is `yes` or `no`, not `{}`", a.value),
+                                "here",
+                                Some("write dict=no for a word the segmenter does not know".into()),
+                            );
+                            None
+                        }
                         ("word" | "pos", true) => match Regex::new(&a.value) {
                             Ok(re) if a.key == "word" => Some(TokPred::WordRe(re)),
                             Ok(re) => Some(TokPred::PosRe(re)),
@@ -1469,7 +1490,7 @@ impl Compiler {
                                 a.span.clone(),
                                 format!("unknown token property `{other}`"),
                                 "here",
-                                Some("token predicates test `word` or `pos`".into()),
+                                Some("token predicates test `word`, `pos` or `dict`".into()),
                             );
                             None
                         }

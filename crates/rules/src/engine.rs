@@ -141,6 +141,9 @@ pub struct Trace {
 /// byte offsets.
 type SentenceTokens = Rc<Vec<(u32, u32, &'static str)>>;
 
+/// A `named_subject` question: (match start, match end, beyond places).
+type SubjectQuery = (usize, usize, bool);
+
 /// Per-document state: scans done once, results of finished labels, the
 /// lazily segmented sentences.
 pub(crate) struct Scratch<'a> {
@@ -168,6 +171,10 @@ pub(crate) struct Scratch<'a> {
     /// allocate at every pattern node.
     spare: RefCell<Vec<Vec<Thread>>>,
     spare_bounds: RefCell<Vec<Vec<usize>>>,
+    /// `named_subject` answers for the match being emitted: the shipped
+    /// `let`s ask the same question several times per fact. Cleared when a
+    /// label's results change.
+    subject_memo: RefCell<Vec<(SubjectQuery, Value)>>,
 }
 
 impl RuleSet {
@@ -261,6 +268,7 @@ impl RuleSet {
             cap_arena: RefCell::new(Vec::new()),
             spare: RefCell::new(Vec::new()),
             spare_bounds: RefCell::new(Vec::new()),
+            subject_memo: RefCell::new(Vec::new()),
         };
         // (pattern, start) of every hit, sorted: a rule's anchor patterns
         // are looked up by binary search, or, for a large lexicon, the hits
@@ -317,6 +325,7 @@ impl RuleSet {
                 }
             }
             scratch.results[label] = kept;
+            scratch.subject_memo.borrow_mut().clear();
         }
         let mut all: Vec<Match> = scratch.results.into_iter().flatten().collect();
         all.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.label, m.rule));
@@ -904,7 +913,7 @@ impl<'a> Scratch<'a> {
                         && (e as usize) <= win.1
                     {
                         let word = &self.text[s as usize..e as usize];
-                        let ok = preds.iter().all(|p| tok_pred(p, word, tag));
+                        let ok = preds.iter().all(|p| tok_pred(p, word, tag, self.seg));
                         if ok {
                             push_thread(
                                 out,
@@ -1250,7 +1259,7 @@ impl<'a> Scratch<'a> {
                     && s as usize >= lo
                 {
                     let word = &self.text[s as usize..e as usize];
-                    if preds.iter().all(|p| tok_pred(p, word, tag)) {
+                    if preds.iter().all(|p| tok_pred(p, word, tag, self.seg)) {
                         out.push(s as usize);
                     }
                 }
@@ -1524,12 +1533,18 @@ impl<'a> Scratch<'a> {
             .map_or(Value::Null, |m| self.match_name(m))
     }
 
-    /// The zone, place and (with `companies`) company matches within
-    /// `from..to` that can be what a sentence is about: not a place
-    /// something goes to or comes from (see `is_destination`).
-    fn subject_names(&self, from: u32, to: u32, companies: bool) -> impl Iterator<Item = &Match> {
-        let labels: &[&str] = if companies {
-            &["zone", "place", "org"]
+    /// The zone and place matches within `from..to` that can be what a
+    /// sentence is about (not a place something goes to or comes from, see
+    /// `is_destination`), and with `beyond_places` the organisations that
+    /// can (`org_can_be_subject`) and named projects.
+    fn subject_names(
+        &self,
+        from: u32,
+        to: u32,
+        beyond_places: bool,
+    ) -> impl Iterator<Item = &Match> {
+        let labels: &[&str] = if beyond_places {
+            &["zone", "place", "org", "project"]
         } else {
             &["zone", "place"]
         };
@@ -1674,11 +1689,25 @@ impl<'a> Scratch<'a> {
         }
     }
 
-    /// What `sentence.named_subject` reads: like `sentence.subject`, but a
-    /// company (`org` of kind `company`) counts too when `companies` is set
-    /// (阳煤集团…。煤炭主业只占全部销售收入的20%左右), and there is no
+    /// What `sentence.named_subject` reads: like `sentence.subject`, but
+    /// companies, units and named projects count too when `beyond_places` is
+    /// set (阳煤集团…。煤炭主业只占全部销售收入的20%左右), and there is no
     /// fallback to the article's subject.
-    pub(crate) fn named_subject(&self, pos: usize, end: usize, companies: bool) -> Value {
+    pub(crate) fn named_subject(&self, pos: usize, end: usize, beyond_places: bool) -> Value {
+        let key = (pos, end, beyond_places);
+        if let Some((_, v)) = self.subject_memo.borrow().iter().find(|(k, _)| *k == key) {
+            return v.clone();
+        }
+        let v = self.find_named_subject(pos, end, beyond_places);
+        let mut memo = self.subject_memo.borrow_mut();
+        if memo.len() >= 8 {
+            memo.clear();
+        }
+        memo.push((key, v.clone()));
+        v
+    }
+
+    fn find_named_subject(&self, pos: usize, end: usize, beyond_places: bool) -> Value {
         let st = &self.prepared.structure;
         let Some(si) = st.sentence_at(pos as u32) else {
             return Value::Null;
@@ -1690,6 +1719,12 @@ impl<'a> Scratch<'a> {
         let article_has_subject = st.sentences[si]
             .article
             .is_some_and(|a| st.articles[a as usize].subject.is_some());
+        // A sentence that opens with a zone or project word (工程以丹江口水库
+        // 为水源，输水线路总长…) is about the one named last before it; the
+        // names after that word are its objects.
+        if let Some(v) = self.anaphor(si, pos, true, beyond_places) {
+            return v;
+        }
         for back in (0..=si).rev() {
             if st.sentences[back].paragraph != para || (back < si && article_has_subject) {
                 break;
@@ -1700,7 +1735,8 @@ impl<'a> Scratch<'a> {
             // before it in its `；` clause (中国中车将在百色建设…, 山东省…在
             // 受援地喀什投产项目174个; but 湖北…；在内蒙古库布其…13吉瓦).
             let mut names: Vec<&Match> = self
-                .subject_names(st.sentences[back].span.start, end as u32, companies)
+                .subject_names(st.sentences[back].span.start, end as u32, beyond_places)
+                .filter(|m| self.project_is_topic(m, pos))
                 .collect();
             names.sort_unstable_by_key(|m| (m.start, m.end));
             // (In an earlier sentence the place after 在 is what the next
@@ -1742,8 +1778,8 @@ impl<'a> Scratch<'a> {
                 return self.match_name(m);
             }
             if back == si {
-                if let Some(zone) = self.zone_anaphor(si, pos) {
-                    return zone;
+                if let Some(v) = self.anaphor(si, pos, false, beyond_places) {
+                    return v;
                 }
                 // Nothing named before the figure: a name later in its
                 // clause, up to a `、` (…等14项重点项目落地西宁; not 由3年
@@ -1761,7 +1797,7 @@ impl<'a> Scratch<'a> {
                 let upto = self.text[end..ce].find('、').map_or(ce, |i| end + i);
                 if !national
                     && let Some(m) = self
-                        .subject_names(end as u32, upto as u32, companies)
+                        .subject_names(end as u32, upto as u32, beyond_places)
                         .min_by_key(|m| (m.start, std::cmp::Reverse(m.end)))
                 {
                     return self.match_name(m);
@@ -1771,13 +1807,57 @@ impl<'a> Scratch<'a> {
         Value::Null
     }
 
-    /// A zone named by its kind alone at the start of a clause before `pos`
-    /// in sentence `si` (目前，高新区内已建成…; 现在，这里已引进…), or by its
-    /// kind after a pointer word (这座产业园, 整个园区), is the zone named
-    /// last before that sentence in the article: in a story that moves from
-    /// 天津高新区 to 石家庄高新区, 高新区内 is the latter.
-    fn zone_anaphor(&self, si: usize, pos: usize) -> Option<Value> {
-        const KINDS: &[&str] = &[
+    /// Whether a match, when it is a named project, is what the figure at
+    /// `pos` is about: it opens its clause, or stands in a clause of place
+    /// (在长沙国际铁路港，…; 在国家重点项目大广高速…工地，; 中车百色新能源装备
+    /// 产业基地今天…，预计投资18亿元), or the figure
+    /// follows it closely in its clause (沐邦硅晶拉棒项目总投资20亿元). A
+    /// project inside a figure's words (实行承诺制备案项目数143个) or named
+    /// in passing is not. Other matches always are.
+    fn project_is_topic(&self, m: &Match, pos: usize) -> bool {
+        if self.set.label_id("project") != Some(m.label) {
+            return true;
+        }
+        let (start, end) = (m.start as usize, m.end as usize);
+        if end > pos {
+            return false;
+        }
+        let is_sep = |c: char| tiqu_text::chars::is_clause_separator(c) || "。！？".contains(c);
+        let gap = &self.text[end..pos];
+        if !gap.contains(|c| is_sep(c) || c == '、') && gap.chars().count() <= 4 {
+            return true;
+        }
+        let st = &self.prepared.structure;
+        let sentence_start = st
+            .sentence_at(m.start)
+            .map_or(0, |i| st.sentences[i].span.start as usize);
+        let clause_start =
+            self.text[sentence_start..start]
+                .rfind(is_sep)
+                .map_or(sentence_start, |i| {
+                    sentence_start
+                        + i
+                        + self.text[sentence_start + i..]
+                            .chars()
+                            .next()
+                            .map_or(1, char::len_utf8)
+                });
+        let lead = &self.text[clause_start..start];
+        // (而在长沙国际铁路港，…: a conjunction may come before the 在.)
+        lead.is_empty()
+            || lead.starts_with('在')
+            || (lead.ends_with('在') && lead.chars().count() <= 3)
+    }
+
+    /// A zone or project named by its kind alone at the start of a clause
+    /// before `pos` in sentence `si` (目前，高新区内已建成…; 现在，这里已引进…;
+    /// 工程以丹江口水库为水源…), or by its kind after a pointer word (这座产业园,
+    /// 整个园区, 该项目), is the zone or project named last before that
+    /// sentence in the article: in a story that moves from 天津高新区 to
+    /// 石家庄高新区, 高新区内 is the latter. With `opening`, only a kind word
+    /// that opens the sentence counts; projects only with `projects`.
+    fn anaphor(&self, si: usize, pos: usize, opening: bool, projects: bool) -> Option<Value> {
+        const ZONE_KINDS: &[&str] = &[
             "高新区",
             "开发区",
             "经开区",
@@ -1789,43 +1869,73 @@ impl<'a> Scratch<'a> {
             "这里",
             "该区",
         ];
-        // Words that point at one zone already named: 这座产业园, 整个园区.
-        const POINTERS: &[&str] = &["这座", "这个", "该", "整个", "这一"];
+        const PROJECT_KINDS: &[&str] = &["工程", "项目", "基地", "铁路", "高铁", "隧道", "机场"];
+        // Words that point at one thing already named: 这座产业园, 该项目.
+        const POINTERS: &[&str] = &["这座", "这个", "该", "整个", "这一", "这条", "这项"];
         let st = &self.prepared.structure;
         let sent = st.sentences[si];
         let (ss, se) = (sent.span.start as usize, sent.span.end as usize);
-        let zones = &self.results[self.set.label_id("zone")?];
-        // The kind word opens its clause before the figure (目前，高新区内…),
-        // or a pointer word comes right before it anywhere in the sentence
-        // (焦炉煤气是这座产业园每年…的副产品): after any other word it is a
-        // class (全市9家工业类开发区, 该市开发区), not one zone.
-        let refers = KINDS.iter().any(|k| {
-            self.text[ss..se].match_indices(k).any(|(i, _)| {
-                let at = ss + i;
-                let prefix = &self.text[ss..at];
-                let opens_clause = at < pos
-                    && prefix
-                        .chars()
-                        .next_back()
-                        .is_none_or(|c| matches!(c, '，' | '：' | ',' | ':'));
-                let pointed = POINTERS.iter().any(|p| prefix.ends_with(p));
-                (opens_clause || pointed)
-                    && !zones
-                        .iter()
-                        .any(|z| (z.start as usize) <= at && at < z.end as usize)
-            })
-        });
-        if !refers {
-            return None;
-        }
+        // Where a kind word refers back: it opens its clause before the
+        // figure, or a pointer word comes right before it anywhere in the
+        // sentence (焦炉煤气是这座产业园每年…的副产品). After any other word
+        // it is a class (全市9家工业类开发区, 该市开发区, 重点项目), not one.
+        // Only clause starts and pointer words are looked at, so the cost
+        // does not grow with the number of kinds times the sentence length.
+        let text = self.text;
+        let inside_a_name = |names: &[Match], at: usize| {
+            let i = names.partition_point(|z| (z.start as usize) <= at);
+            names[..i]
+                .iter()
+                .rev()
+                .take(16)
+                .any(|z| at < z.end as usize)
+        };
+        let refers = |kinds: &[&str], names: &[Match]| {
+            let kind_at = |at: usize| {
+                kinds.iter().any(|k| text[at..se].starts_with(k)) && !inside_a_name(names, at)
+            };
+            if opening {
+                return kind_at(ss);
+            }
+            let first = self.clause_starts.partition_point(|&c| (c as usize) < ss);
+            let at_clause = self.clause_starts[first..]
+                .iter()
+                .map(|&c| c as usize)
+                .take_while(|&c| c < pos.min(se))
+                .any(kind_at);
+            at_clause
+                || POINTERS.iter().any(|p| {
+                    text[ss..se]
+                        .match_indices(p)
+                        .any(|(i, _)| kind_at(ss + i + p.len()))
+                })
+        };
         let article_start = sent
             .article
             .map_or(0, |a| st.articles[a as usize].span.start);
-        zones
-            .iter()
-            .filter(|z| z.start >= article_start && z.end <= sent.span.start)
-            .max_by_key(|z| (z.start, z.end))
-            .map(|z| self.match_name(z))
+        let last_before = |names: &[Match]| {
+            names
+                .iter()
+                .filter(|z| z.start >= article_start && z.end <= sent.span.start)
+                .max_by_key(|z| (z.start, z.end))
+                .map(|z| self.match_name(z))
+        };
+        let results_of = |label: &str| {
+            self.set
+                .label_id(label)
+                .map_or(&[][..], |l| &self.results[l][..])
+        };
+        let zones = results_of("zone");
+        if refers(ZONE_KINDS, zones)
+            && let Some(v) = last_before(zones)
+        {
+            return Some(v);
+        }
+        let named_projects = results_of("project");
+        if projects && refers(PROJECT_KINDS, named_projects) {
+            return last_before(named_projects);
+        }
+        None
     }
 
     /// A period's text together with the date that glosses it in brackets,
@@ -2019,13 +2129,14 @@ fn period_ok(f: &PeriodFilter, p: &Period) -> bool {
     kind.is_some_and(|k| f.kinds.contains(&k))
 }
 
-fn tok_pred(p: &TokPred, word: &str, tag: &str) -> bool {
+fn tok_pred(p: &TokPred, word: &str, tag: &str, seg: Option<&Segmenter>) -> bool {
     match p {
         TokPred::WordIs(w) => word == w,
         TokPred::WordRe(re) => re.is_match(word),
         TokPred::PosIs(t) => tag == t,
         TokPred::PosRe(re) => re.is_match(tag),
-        TokPred::Not(inner) => !tok_pred(inner, word, tag),
+        TokPred::InDict(yes) => seg.is_some_and(|s| s.knows(word) == *yes),
+        TokPred::Not(inner) => !tok_pred(inner, word, tag, seg),
     }
 }
 

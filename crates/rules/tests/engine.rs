@@ -186,3 +186,33 @@ fn inside_word_asks_the_segmenter() {
         .collect();
     assert_eq!(found, ["山西"]);
 }
+
+#[test]
+fn dict_tells_words_the_segmenter_knows_from_names_it_found() {
+    let rules = r#"
+namespace t
+rule owner { match: o:tok(dict=no, pos~"^n") 项目 emit name { owner: text(o) } }
+rule known { match: o:tok(dict=yes) 项目 emit known { word: text(o) } }
+"#;
+    let got = matches(rules, "江西沐邦项目和咖啡项目");
+    let owners: Vec<&str> = got
+        .iter()
+        .filter(|(l, _, _)| l == "name")
+        .map(|(_, t, _)| t.as_str())
+        .collect();
+    assert_eq!(owners, ["沐邦项目"]);
+    let known: Vec<&str> = got
+        .iter()
+        .filter(|(l, _, _)| l == "known")
+        .map(|(_, t, _)| t.as_str())
+        .collect();
+    assert_eq!(known, ["咖啡项目"]);
+    // Anything else after `dict=` is an error that says what to write.
+    let err = compile_str(
+        "t.rules",
+        "namespace t\nrule r { match: tok(dict=maybe) 项目 emit x }",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("`dict` is `yes` or `no`"), "{err}");
+}

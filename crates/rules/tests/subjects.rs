@@ -43,6 +43,8 @@ rule zone { match: z:(临汾开发区 | 吕梁经开区) emit zone { name: text(
 rule company { match: o:(han{2} 集团 | 大庆油田) emit org { kind: "company" } }
 rule bureau { match: o:(han{2} 统计局) emit org { kind: "government" } }
 rule association { match: o:(han{2} (林场 | 联合会 | 联盟)) emit org { kind: "association" } }
+rule project { match: p:(han{2} (工程 | 铁路港)) emit project { name: text(p) } }
+label project { overlap: longest }
 "#;
 
 /// (named_subject, subject, article.named_subject) of each figure.
@@ -404,4 +406,25 @@ fn a_name_after_the_figure_counts_when_none_comes_before() {
     assert_eq!(named("共5亿元，吕梁也有项目。"), [Value::Null]);
     // Not when the whole country is named before it.
     assert_eq!(named("全国共5亿元的项目落地吕梁。"), [Value::Null]);
+}
+
+#[test]
+fn a_named_project_is_the_subject_where_it_is_the_topic() {
+    // It opens the sentence: the figures after it are its own.
+    assert_eq!(
+        named("引水工程今天开工，总投资5亿元。"),
+        [json!("引水工程")]
+    );
+    // In a clause of place.
+    assert_eq!(
+        named("而在长沙铁路港，全年投资5亿元。"),
+        [json!("长沙铁路港")]
+    );
+    // The figure follows it closely.
+    assert_eq!(named("临汾的引水工程投资5亿元。"), [json!("引水工程")]);
+    // Named in passing, or inside the figure's words: not the subject.
+    assert_eq!(named("临汾参观引水工程，全年投资5亿元。"), [json!("临汾")]);
+    // A sentence that opens with the project word means the one named last.
+    let text = "引水工程开工\n工程以临汾水库为水源，总投资5亿元。";
+    assert_eq!(named(text), [json!("引水工程")]);
 }

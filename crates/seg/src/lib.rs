@@ -141,6 +141,13 @@ impl Segmenter {
         self.jieba.add_word(word, freq, tag);
     }
 
+    /// Whether `word` is in the dictionary (jieba's own, the user
+    /// dictionary's or an added word). A word the segmenter found by its
+    /// HMM is not: those are mostly names (沐邦, 大瑞, 彭家湾).
+    pub fn knows(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
     /// Segments `text` (one sentence or any slice) into tagged tokens.
     pub fn segment(&self, text: &str) -> Vec<Token> {
         self.segment_protected(text, &[])
@@ -247,6 +254,18 @@ mod tests {
         );
         let q = toks.iter().find(|t| t.tag == "mq").unwrap();
         assert_eq!(q.text(text), "221.23亿元");
+    }
+
+    #[test]
+    fn words_found_by_the_hmm_are_not_known() {
+        let text = "沐邦硅晶拉棒项目";
+        let toks = SEG.segment(text);
+        let first = toks[0].text(text);
+        assert_eq!(first, "沐邦");
+        assert!(!SEG.knows(first));
+        assert!(SEG.knows("项目"));
+        // User dictionary words are known.
+        assert!(SEG.knows("三化三制"));
     }
 
     #[test]
