@@ -840,7 +840,7 @@ impl Compiler {
                     || uses_path(e, "article", "named_subject")
                 {
                     read.extend(
-                        ["zone", "place", "org", "project"]
+                        ["zone", "place", "org", "project", "policy"]
                             .iter()
                             .map(|l| l.to_string()),
                     );

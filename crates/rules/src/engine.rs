@@ -1562,6 +1562,43 @@ impl<'a> Scratch<'a> {
         })
     }
 
+    /// Whether 全国 or 我国 stands between `from` and `pos` in the clause of
+    /// `pos`, as what the clause is about: not a base of comparison or a
+    /// share (占全国的10%, 高于全国, 比全国).
+    fn national_in_clause(&self, from: usize, pos: usize) -> bool {
+        let clause_start = self.text[..pos]
+            .rfind(|c: char| tiqu_text::chars::is_clause_separator(c) || "。！？".contains(c))
+            .map_or(0, |i| {
+                i + self.text[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let from = from.max(clause_start);
+        if from >= pos {
+            return false;
+        }
+        let span = &self.text[from..pos];
+        ["全国", "我国"].iter().any(|w| {
+            span.match_indices(w)
+                .any(|(i, _)| !span[..i].ends_with(['占', '比', '较', '于', '同', '与', '和']))
+        })
+    }
+
+    /// Whether a name lies inside a policy's name (黄河流域 in 推动黄河流域
+    /// 生态保护和高质量发展): in a figure's sentence it names the policy, not
+    /// who the figure is about. (In an article's lead it still tells what
+    /// the article is about.)
+    fn inside_policy(&self, m: &Match) -> bool {
+        let Some(l) = self.set.label_id("policy") else {
+            return false;
+        };
+        let policies = &self.results[l];
+        let i = policies.partition_point(|p| p.start <= m.start);
+        policies[..i]
+            .iter()
+            .rev()
+            .take(8)
+            .any(|p| m.end <= p.end && (p.start, p.end) != (m.start, m.end))
+    }
+
     /// Companies, army units, and the forest farms, universities and
     /// institutes of one place (塞罕坝机械林场) are what a figure can be
     /// about; government bodies, national bodies (中国电力企业联合会的最新
@@ -1736,7 +1773,7 @@ impl<'a> Scratch<'a> {
             // 受援地喀什投产项目174个; but 湖北…；在内蒙古库布其…13吉瓦).
             let mut names: Vec<&Match> = self
                 .subject_names(st.sentences[back].span.start, end as u32, beyond_places)
-                .filter(|m| self.project_is_topic(m, pos))
+                .filter(|m| self.project_is_topic(m, pos) && !self.inside_policy(m))
                 .collect();
             names.sort_unstable_by_key(|m| (m.start, m.end));
             // (In an earlier sentence the place after 在 is what the next
@@ -1775,6 +1812,12 @@ impl<'a> Scratch<'a> {
                     .unwrap_or(b)
             });
             if let Some(m) = best {
+                // The whole country named after it, in the figure's own
+                // clause (…新疆生产建设兵团的大中型灌区已灌溉1300多万亩，目前
+                // 全国重点水库蓄水总量较常年同期偏多16%).
+                if back == si && self.national_in_clause(m.end as usize, pos) {
+                    return Value::String("全国".into());
+                }
                 return self.match_name(m);
             }
             if back == si {
@@ -1798,6 +1841,7 @@ impl<'a> Scratch<'a> {
                 if !national
                     && let Some(m) = self
                         .subject_names(end as u32, upto as u32, beyond_places)
+                        .filter(|m| !self.inside_policy(m))
                         .min_by_key(|m| (m.start, std::cmp::Reverse(m.end)))
                 {
                     return self.match_name(m);

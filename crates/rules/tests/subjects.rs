@@ -44,6 +44,7 @@ rule company { match: o:(han{2} 集团 | 大庆油田) emit org { kind: "company
 rule bureau { match: o:(han{2} 统计局) emit org { kind: "government" } }
 rule association { match: o:(han{2} (林场 | 联合会 | 联盟)) emit org { kind: "association" } }
 rule project { match: p:(han{2} (工程 | 铁路港)) emit project { name: text(p) } }
+rule policy { match: "“" p:(han{2,6} 招商) "”" emit policy { canonical: text(p) } }
 label project { overlap: longest }
 "#;
 
@@ -427,4 +428,29 @@ fn a_named_project_is_the_subject_where_it_is_the_topic() {
     // A sentence that opens with the project word means the one named last.
     let text = "引水工程开工\n工程以临汾水库为水源，总投资5亿元。";
     assert_eq!(named(text), [json!("引水工程")]);
+}
+
+#[test]
+fn a_place_inside_a_policy_name_is_not_the_subject() {
+    // “吕梁驻点招商” names a policy; the figure is about the sentence's
+    // own subject, here none, and carries nothing from the policy.
+    assert_eq!(named("探索“吕梁驻点招商”，拜访企业5亿元。"), [Value::Null]);
+    assert_eq!(
+        named("临汾探索“吕梁驻点招商”，拜访企业5亿元。"),
+        [json!("临汾")]
+    );
+    // Outside the quotes it is a place again.
+    assert_eq!(named("探索吕梁驻点，拜访企业5亿元。"), [json!("吕梁")]);
+}
+
+#[test]
+fn the_whole_country_after_the_last_name_in_the_clause_wins() {
+    assert_eq!(
+        named("临汾投资1亿元，目前全国水库投资5亿元。"),
+        [json!("临汾"), json!("全国")]
+    );
+    // Not as a base of comparison or a share.
+    assert_eq!(named("临汾投资占全国5亿元。"), [json!("临汾")]);
+    // Not from another clause.
+    assert_eq!(named("全国水库很多，临汾投资5亿元。"), [json!("临汾")]);
 }
