@@ -1562,16 +1562,25 @@ impl<'a> Scratch<'a> {
         })
     }
 
+    /// The clause (between `，；：` or sentence ends) that holds `pos`.
+    fn clause_at(&self, pos: usize) -> (usize, usize) {
+        let i = self
+            .clause_starts
+            .partition_point(|&c| (c as usize) <= pos)
+            .saturating_sub(1);
+        (
+            self.clause_starts.get(i).map_or(0, |&c| c as usize),
+            self.clause_ends
+                .get(i)
+                .map_or(self.text.len(), |&c| c as usize),
+        )
+    }
+
     /// Whether 全国 or 我国 stands between `from` and `pos` in the clause of
     /// `pos`, as what the clause is about: not a base of comparison or a
     /// share (占全国的10%, 高于全国, 比全国).
     fn national_in_clause(&self, from: usize, pos: usize) -> bool {
-        let clause_start = self.text[..pos]
-            .rfind(|c: char| tiqu_text::chars::is_clause_separator(c) || "。！？".contains(c))
-            .map_or(0, |i| {
-                i + self.text[i..].chars().next().map_or(1, char::len_utf8)
-            });
-        let from = from.max(clause_start);
+        let from = from.max(self.clause_at(pos).0);
         if from >= pos {
             return false;
         }
@@ -1590,6 +1599,7 @@ impl<'a> Scratch<'a> {
         let Some(l) = self.set.label_id("policy") else {
             return false;
         };
+        // (Sorted by start; a name sits in at most a few policies.)
         let policies = &self.results[l];
         let i = policies.partition_point(|p| p.start <= m.start);
         policies[..i]
@@ -1828,12 +1838,8 @@ impl<'a> Scratch<'a> {
                 // clause, up to a `、` (…等14项重点项目落地西宁; not 由3年
                 // 延长至5年、支持澳门投资者…), unless the whole country is
                 // named before it (全国15个省（区、市）及新疆…).
-                let sent = st.sentences[si];
-                let clause = st.clauses[sent.clauses.0 as usize..sent.clauses.1 as usize]
-                    .iter()
-                    .find(|c| c.span.start as usize <= pos && pos < c.span.end as usize)
-                    .map_or(sent.span, |c| c.span);
-                let (cs, ce) = (clause.start as usize, (clause.end as usize).max(end));
+                let (cs, ce) = self.clause_at(pos);
+                let ce = ce.max(end);
                 let national = ["全国", "我国", "全省", "全市"]
                     .iter()
                     .any(|w| self.text[cs..pos].contains(w));
@@ -1866,27 +1872,11 @@ impl<'a> Scratch<'a> {
         if end > pos {
             return false;
         }
-        let is_sep = |c: char| tiqu_text::chars::is_clause_separator(c) || "。！？".contains(c);
         let gap = &self.text[end..pos];
-        if !gap.contains(|c| is_sep(c) || c == '、') && gap.chars().count() <= 4 {
+        if self.clause_at(end).1 >= pos && !gap.contains('、') && gap.chars().count() <= 4 {
             return true;
         }
-        let st = &self.prepared.structure;
-        let sentence_start = st
-            .sentence_at(m.start)
-            .map_or(0, |i| st.sentences[i].span.start as usize);
-        let clause_start =
-            self.text[sentence_start..start]
-                .rfind(is_sep)
-                .map_or(sentence_start, |i| {
-                    sentence_start
-                        + i
-                        + self.text[sentence_start + i..]
-                            .chars()
-                            .next()
-                            .map_or(1, char::len_utf8)
-                });
-        let lead = &self.text[clause_start..start];
+        let lead = &self.text[self.clause_at(start).0..start];
         // (而在长沙国际铁路港，…: a conjunction may come before the 在.)
         lead.is_empty()
             || lead.starts_with('在')
@@ -1927,6 +1917,7 @@ impl<'a> Scratch<'a> {
         // does not grow with the number of kinds times the sentence length.
         let text = self.text;
         let inside_a_name = |names: &[Match], at: usize| {
+            // (Names are sorted by start and seldom nest more than a few deep.)
             let i = names.partition_point(|z| (z.start as usize) <= at);
             names[..i]
                 .iter()
