@@ -469,9 +469,7 @@ impl EvalCtx<'_, '_> {
         }
         // The list: from the clause start to 分别, without time words and
         // comparison bases at its ends (比2020年, 上半年同比).
-        let mut ls = text[ss..fb].rfind(is_stop).map_or(ss, |i| {
-            ss + i + text[ss + i..].chars().next().map_or(1, char::len_utf8)
-        });
+        let mut ls = after_last(text, ss, fb, is_stop);
         let mut le = fb;
         let periods = self.scratch.periods();
         loop {
@@ -566,9 +564,7 @@ impl EvalCtx<'_, '_> {
             "上升", "回落", "均", "为", "达到", "达", "了",
         ];
         let text = self.scratch.text;
-        let cs = text[ss..at].rfind(&is_stop).map_or(ss, |i| {
-            ss + i + text[ss + i..].chars().next().map_or(1, char::len_utf8)
-        });
+        let cs = after_last(text, ss, at, &is_stop);
         let ce = text[at..se].find(&is_stop).map_or(se, |i| at + i);
         let qs: Vec<_> = self
             .scratch
@@ -624,6 +620,16 @@ impl EvalCtx<'_, '_> {
         };
         Some(format!("{ind}{word}"))
     }
+}
+
+/// Where the text after the last `stop` character in `text[from..to]`
+/// begins (`from` when there is none): the start of the clause before `to`.
+fn after_last(text: &str, from: usize, to: usize, stop: impl Fn(char) -> bool) -> usize {
+    text[from..to]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| stop(c))
+        .map_or(from, |(i, c)| from + i + c.len_utf8())
 }
 
 /// The index of lexicon `lex` (qualified or local name).
