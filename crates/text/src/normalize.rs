@@ -18,8 +18,10 @@
 //! | ASCII `,` `;` `:` `?` `!` | `，` `；` `：` `？` `！` | a neighbour is CJK (so `1,100.9` and `1:1` stay) |
 //! | ASCII `(` `)` | `（` `）` | a neighbour is CJK, or it closes a converted `(` |
 //!
-//! A line break is **hard** when the line before it ends with `。！？；】`
-//! (or a closing quote after one of them), when it is a byline (`供稿：…`),
+//! A line break is **hard** when the line before it ends with `。！？】`
+//! (or a closing quote after one of them), or with `；` when the next line
+//! opens a list item (`（二）`, `二是`) — a full line ending in `；` goes on
+//! with the same sentence —, when it is a byline (`供稿：…`),
 //! a photo caption (`…供图`), a headline with an inner space, or a short line
 //! (shorter than 70% of the page's typical line, capped at 24 characters), or
 //! when the next line opens a section head `【`. It is **soft** — the words
@@ -378,7 +380,14 @@ fn is_hard_break(prev: &str, prev_chars: usize, next: &Line, text: &str, typical
     if unclosed(prev, '【', '】') {
         return false;
     }
-    if ends_paragraph(last) {
+    // A `；` at the end of a full line goes on with the same sentence
+    // (…占全市开发区的64%；\n第二主导产业企业125家…), unless the next line
+    // opens a list item (…；\n（二）…) or is cut short below.
+    if matches!(last, '；' | ';') {
+        if crate::structure::starts_with_list_marker(next_text) {
+            return true;
+        }
+    } else if ends_paragraph(last) {
         return true;
     }
     if is_closer(last) && rev.next().is_some_and(is_sentence_terminal) {
@@ -485,6 +494,22 @@ mod tests {
             "第一段结束。\n第二段开始了，这是一行完整的正文文字继续。\n【工作成绩】\n正文。"
         );
         assert_eq!(n.paragraphs.len(), 4);
+    }
+
+    #[test]
+    fn a_semicolon_at_the_end_of_a_full_line_goes_on() {
+        let lines =
+            "规上工业增加值完成一百亿元占比很高；\n第二主导产业企业很多家其中规上企业\n不少。";
+        let n = normalize(lines);
+        assert_eq!(n.paragraphs.len(), 1, "{:?}", n.text);
+        // A list item after it starts a new paragraph.
+        let n = normalize(
+            "规上工业增加值完成一百亿元占比很高；\n（二）第二主导产业企业很多家其中规\n上。",
+        );
+        assert_eq!(n.paragraphs.len(), 2, "{:?}", n.text);
+        // So does a short line.
+        let n = normalize("完成了；\n第二主导产业企业很多家其中规上企业不少。");
+        assert_eq!(n.paragraphs.len(), 2, "{:?}", n.text);
     }
 
     #[test]

@@ -434,7 +434,7 @@ fn classify(p: &str) -> ParagraphKind {
 }
 
 /// `一、`, `（一）`, `(一)`, `一是`, `1.`, `1、`.
-fn starts_with_list_marker(p: &str) -> bool {
+pub(crate) fn starts_with_list_marker(p: &str) -> bool {
     static MARKER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"^(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[.、])",
