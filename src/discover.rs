@@ -85,6 +85,9 @@ struct Ctx<'a> {
 
 pub fn run(args: DiscoverArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    if let Err(code) = crate::rules_cli::reject_rule_files_as_inputs(&args.paths) {
+        return Ok(code);
+    }
     let rules = match crate::rules_cli::load_rules(&args.rules, false) {
         Ok(r) => r,
         Err(_) => return Ok(ExitCode::from(2)),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -28,6 +28,35 @@ pub fn report_errors(e: &CompileErrors) -> ExitCode {
         .count();
     eprintln!("error: {errors} error(s); the rule set does not compile");
     ExitCode::from(1)
+}
+
+/// A rule file among the documents to read is almost always a second rule
+/// file written after one `--rules` (`--rules a.rules b.rules in/`): clap
+/// takes it as an input, and it would be tagged as a document. Refuse, and
+/// say how to write it (exit code 2, like rules that do not compile).
+pub fn reject_rule_files_as_inputs(paths: &[PathBuf]) -> Result<(), ExitCode> {
+    let is_rule_file = |p: &Path| p.is_file() && p.extension().is_some_and(|e| e == "rules");
+    // A folder of rules holds `*.rules` files directly (that is what
+    // `--rules DIR` loads); a folder of documents does not.
+    let holds_rules = |p: &Path| {
+        p.is_dir()
+            && std::fs::read_dir(p)
+                .is_ok_and(|entries| entries.flatten().any(|e| is_rule_file(&e.path())))
+    };
+    let Some(p) = paths.iter().find(|p| is_rule_file(p) || holds_rules(p)) else {
+        return Ok(());
+    };
+    let what = if p.is_dir() {
+        "a folder of rule files"
+    } else {
+        "a rule file"
+    };
+    eprintln!(
+        "error: `{}` is {what}, not documents to read\n  help: give each rule file or folder its own --rules: `--rules a.rules --rules {}`",
+        p.display(),
+        p.display()
+    );
+    Err(ExitCode::from(2))
 }
 
 /// Loads rules, printing warnings; `None` (with diagnostics printed) on error.

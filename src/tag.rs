@@ -213,6 +213,9 @@ type BatchMsg = Result<Vec<Item>, String>;
 
 pub fn run(args: TagArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    if let Err(code) = crate::rules_cli::reject_rule_files_as_inputs(&args.paths) {
+        return Ok(code);
+    }
     // Loading the segmenter's dictionary and compiling the rules are the two
     // halves of start-up and independent: overlap them.
     let base_segmenter = std::thread::spawn(Segmenter::new);

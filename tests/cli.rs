@@ -189,6 +189,55 @@ fn strict_fails_on_failed_documents() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
 }
 
+/// A second rule file after one `--rules` lands among the inputs: it is
+/// refused with a hint, not tagged as a document.
+#[test]
+fn a_rule_file_among_the_inputs_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("mine.rules");
+    std::fs::write(
+        &extra,
+        "namespace mine\nrule r { match: 链长制 emit policy }\n",
+    )
+    .unwrap();
+    for (verb, rest) in [
+        ("tag", &["-o", "-", "--quiet"][..]),
+        ("discover", &["--quiet"][..]),
+    ] {
+        let out = tiqu()
+            .arg(verb)
+            .arg("--rules")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars"))
+            .arg(&extra)
+            .arg(corpus())
+            .args(rest)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{verb}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("is a rule file, not documents"),
+            "{verb}: {stderr}"
+        );
+        assert!(
+            stderr.contains("--rules a.rules --rules"),
+            "{verb}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{verb}: nothing is written");
+    }
+    // A folder of rule files after one --rules, likewise.
+    let out = tiqu()
+        .arg("tag")
+        .arg("--rules")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars"))
+        .arg(dir.path())
+        .args(["-o", "-", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a folder of rule files"));
+}
+
 /// `tiqu segment` keeps healed words and policy terms whole, and each
 /// token's original offsets slice the file to the same text modulo
 /// whitespace.
