@@ -669,7 +669,8 @@ fn process_document(doc: &Document, ctx: &DocContext) -> (Vec<u8>, DocStats) {
             emit(rec, &mut stats, "section");
         }
     }
-    let matches = ctx.rules.run_labels(&prepared, ctx.seg, ctx.needed);
+    let (matches, segmented) = ctx.rules.run_labels_counted(&prepared, ctx.seg, ctx.needed);
+    stats.tokens += segmented;
     // Owned: each record takes its match's attributes without a copy.
     for m in matches {
         let label = ctx.rules.labels[m.label].name.as_str();

@@ -181,7 +181,7 @@ impl RuleSet {
     /// Runs every rule over a prepared document. Matches come back sorted by
     /// start. `seg` is needed only if [`RuleSet::needs_tokens`].
     pub fn run(&self, doc: &Prepared, seg: Option<&Segmenter>) -> Vec<Match> {
-        self.run_inner(doc, seg, None, None)
+        self.run_inner(doc, seg, None, None).0
     }
 
     /// Runs only the labels marked in `needed` (see
@@ -193,13 +193,25 @@ impl RuleSet {
         seg: Option<&Segmenter>,
         needed: &[bool],
     ) -> Vec<Match> {
+        self.run_inner(doc, seg, None, Some(needed)).0
+    }
+
+    /// [`RuleSet::run_labels`], also telling how many tokens the rules had
+    /// the segmenter cut (clauses are segmented lazily, once each, only
+    /// where a `tok(…)` was tried).
+    pub fn run_labels_counted(
+        &self,
+        doc: &Prepared,
+        seg: Option<&Segmenter>,
+        needed: &[bool],
+    ) -> (Vec<Match>, usize) {
         self.run_inner(doc, seg, None, Some(needed))
     }
 
     /// Like [`RuleSet::run`], recording a trace for `tiqu explain`.
     pub fn run_traced(&self, doc: &Prepared, seg: Option<&Segmenter>) -> (Vec<Match>, Trace) {
         let mut trace = Trace::default();
-        let m = self.run_inner(doc, seg, Some(&mut trace), None);
+        let (m, _) = self.run_inner(doc, seg, Some(&mut trace), None);
         (m, trace)
     }
 
@@ -220,9 +232,9 @@ impl RuleSet {
         seg: Option<&Segmenter>,
         mut trace: Option<&mut Trace>,
         needed: Option<&[bool]>,
-    ) -> Vec<Match> {
+    ) -> (Vec<Match>, usize) {
         if needed.is_some_and(|n| !n.contains(&true)) {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         let text = doc.normalized.text.as_str();
         let mut hits = Vec::new();
@@ -327,9 +339,16 @@ impl RuleSet {
             scratch.results[label] = kept;
             scratch.subject_memo.borrow_mut().clear();
         }
+        let tokens = scratch
+            .tokens
+            .borrow()
+            .iter()
+            .flatten()
+            .map(|t| t.len())
+            .sum();
         let mut all: Vec<Match> = scratch.results.into_iter().flatten().collect();
         all.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.label, m.rule));
-        all
+        (all, tokens)
     }
 
     fn run_rule(
