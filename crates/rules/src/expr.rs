@@ -565,13 +565,19 @@ impl EvalCtx<'_, '_> {
         ];
         let text = self.scratch.text;
         let cs = after_last(text, ss, at, &is_stop);
+        if cs == ss {
+            // The first clause: there is no list before it.
+            return None;
+        }
         let ce = text[at..se].find(&is_stop).map_or(se, |i| at + i);
-        let qs: Vec<_> = self
-            .scratch
-            .quantities()
-            .iter()
-            .filter(|q| q.start >= cs && q.end <= ce)
-            .collect();
+        // Quantities are in text order: take the clause's by binary search
+        // (this runs for every figure without a 分别 before it).
+        let all = self.scratch.quantities();
+        let (lo, hi) = (
+            all.partition_point(|q| q.start < cs),
+            all.partition_point(|q| q.start < ce),
+        );
+        let qs: Vec<_> = all[lo..hi].iter().filter(|q| q.end <= ce).collect();
         let (first, n) = (qs.first()?, qs.len());
         let k = qs.iter().take_while(|q| q.start < at).count();
         let coordinated = qs
@@ -581,7 +587,7 @@ impl EvalCtx<'_, '_> {
         while let Some(w) = CHANGE_ONLY.iter().find(|w| prefix.starts_with(*w)) {
             prefix = &prefix[w.len()..];
         }
-        if n < 2 || k >= n || !coordinated || !prefix.is_empty() || cs == ss {
+        if n < 2 || k >= n || !coordinated || !prefix.is_empty() {
             return None;
         }
         self.item_after_earlier("", n, k, cs)

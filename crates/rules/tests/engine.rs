@@ -195,18 +195,14 @@ rule owner { match: o:tok(dict=no, pos~"^n") 项目 emit name { owner: text(o) }
 rule known { match: o:tok(dict=yes) 项目 emit known { word: text(o) } }
 "#;
     let got = matches(rules, "江西沐邦项目和咖啡项目");
-    let owners: Vec<&str> = got
-        .iter()
-        .filter(|(l, _, _)| l == "name")
-        .map(|(_, t, _)| t.as_str())
-        .collect();
-    assert_eq!(owners, ["沐邦项目"]);
-    let known: Vec<&str> = got
-        .iter()
-        .filter(|(l, _, _)| l == "known")
-        .map(|(_, t, _)| t.as_str())
-        .collect();
-    assert_eq!(known, ["咖啡项目"]);
+    let texts = |label: &str| -> Vec<&str> {
+        got.iter()
+            .filter(|(l, _, _)| l == label)
+            .map(|(_, t, _)| t.as_str())
+            .collect()
+    };
+    assert_eq!(texts("name"), ["沐邦项目"]);
+    assert_eq!(texts("known"), ["咖啡项目"]);
     // Anything else after `dict=` is an error that says what to write.
     let err = compile_str(
         "t.rules",
