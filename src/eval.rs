@@ -323,7 +323,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                                     && !gs_.is_empty()
                                     && !ps_.is_empty()
                                     && (gs_.contains(&ps_) || ps_.contains(&gs_)));
-                            if !lenient {
+                            if !lenient && args.show > 0 {
                                 wrong_attrs.entry(format!("{label}.{f}")).or_default().push(
                                     format!(
                                         "{}: gold {gs_:?}, got {ps_:?}\n      {}",
@@ -338,15 +338,15 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                             s.exact += usize::from(exact);
                         }
                     }
-                    None => misses.entry(label.clone()).or_default().push(format!(
-                        "{}: {}",
-                        g.doc,
-                        in_context(&g.text, a)
-                    )),
+                    None if args.show > 0 => misses
+                        .entry(label.clone())
+                        .or_default()
+                        .push(format!("{}: {}", g.doc, in_context(&g.text, a))),
+                    None => {}
                 }
             }
             for (i, p) in pl.iter().enumerate() {
-                if !used[i] {
+                if !used[i] && args.show > 0 {
                     false_alarms.entry(label.clone()).or_default().push(format!(
                         "{}: {}",
                         g.doc,
